@@ -15,10 +15,11 @@ public record ProsumerAction(double pCdgKw, double pRdgKw, double qRdgKvar, doub
     /** Length of the eq (22) action vector. */
     public static final int DIMS = 5;
 
-    public static final ProsumerAction ZERO = new ProsumerAction(0, 0, 0, 0, 0);
-
     private static final String OWNER = "ProsumerAction";
     private static final String[] FIELD_NAMES = {"p-cdg-kw", "p-rdg-kw", "q-rdg-kvar", "p-bess-kw", "p-cl-kw"};
+
+    // Declared after FIELD_NAMES: the constructor reads them during static initialisation.
+    public static final ProsumerAction ZERO = new ProsumerAction(0, 0, 0, 0, 0);
 
     public ProsumerAction {
         // A NaN from a policy network must stop here rather than flow silently into the power flow.
