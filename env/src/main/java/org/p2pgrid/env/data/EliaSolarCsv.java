@@ -28,9 +28,9 @@ public final class EliaSolarCsv {
 
     public static TimeSeries15 read(Path file) throws IOException {
         FifteenMinuteCsv csv = FifteenMinuteCsv.read(file);
-        List<LocalDate> days = csv.wholeDays(false);
         int measured = csv.column(MEASURED);
         int capacity = csv.column(CAPACITY);
+        List<LocalDate> days = csv.wholeDays(false);
         int n = csv.rows.size();
         double[] perUnit = new double[n];
         boolean[] missing = new boolean[n];

@@ -27,9 +27,9 @@ public final class EliaWindCsv {
 
     public static TimeSeries15 read(Path file) throws IOException {
         FifteenMinuteCsv csv = FifteenMinuteCsv.read(file);
-        List<LocalDate> days = csv.wholeDays(true);
         int measured = csv.column(MEASURED);
         int capacity = csv.column(CAPACITY);
+        List<LocalDate> days = csv.wholeDays(true);
         int regions = java.util.Arrays.asList(csv.header).indexOf(REGION_ROWS);
         double expectedRegions = regions < 0 ? Double.NaN : csv.number(csv.rows.get(0), regions);
         int n = csv.rows.size();
