@@ -257,8 +257,8 @@ public final class DeriveProfileParameters {
     // ---- loads -----------------------------------------------------------------------------------
 
     /** Figures of one source profile. */
-    record SourceFigures(double[][][] hourlyMean, double dailyLogStd, double dailyLag1, double noiseLogStd,
-                         double noiseLag1, double peakToMean) {}
+    record SourceFigures(double[][][] hourlyMean, double[] dailyFactorQuantiles, double dailyLag1,
+                         double[] noiseFactorQuantiles, double noiseLag1, double peakToMean) {}
 
     static SourceFigures deriveLoadSource(TimeSeries15 load) {
         int n = load.dayCount();
@@ -305,6 +305,10 @@ public final class DeriveProfileParameters {
         }
         double[] all = logs.stream().mapToDouble(Double::doubleValue).toArray();
         double rMean = Stats.mean(all);
+        double[] factors = new double[n];
+        for (int d = 0; d < n; d++) factors[d] = Math.exp(logFactor[d]);
+        double[] noiseFactors = new double[all.length];
+        for (int i = 0; i < all.length; i++) noiseFactors[i] = Math.exp(all[i]);
         double nAB = 0, nAA = 0, nBB = 0;
         for (int d = 0; d < n; d++) {
             for (int k = 0; k + 1 < 96; k++) {
@@ -315,8 +319,9 @@ public final class DeriveProfileParameters {
                 nBB += b * b;
             }
         }
-        return new SourceFigures(hourly, Stats.std(logFactor), Stats.correlationOfCentredPairs(fAB, fAA, fBB),
-                Stats.std(all), Stats.correlationOfCentredPairs(nAB, nAA, nBB), load.max() / load.mean());
+        int q = ProfileParameters.LOAD_FACTOR_QUANTILES;
+        return new SourceFigures(hourly, trimmedQuantiles(factors, q), Stats.correlationOfCentredPairs(fAB, fAA, fBB),
+                trimmedQuantiles(noiseFactors, q), Stats.correlationOfCentredPairs(nAB, nAA, nBB), load.max() / load.mean());
     }
 
     /** season · 3 + day type. */
@@ -327,7 +332,9 @@ public final class DeriveProfileParameters {
 
     static ProfileParameters.Load combine(Map<String, Double> weights, Map<String, SourceFigures> figures) {
         double[][][] hourly = new double[4][3][24];
-        double dStd = 0, dLag = 0, nStd = 0, nLag = 0, total = 0;
+        int q = ProfileParameters.LOAD_FACTOR_QUANTILES;
+        double[] dQ = new double[q], nQ = new double[q];
+        double dLag = 0, nLag = 0, total = 0;
         for (var e : weights.entrySet()) {
             SourceFigures f = figures.get(e.getKey());
             double w = e.getValue();
@@ -337,13 +344,15 @@ public final class DeriveProfileParameters {
                     for (int h = 0; h < 24; h++) hourly[s][t][h] += w * f.hourlyMean()[s][t][h];
                 }
             }
-            dStd += w * f.dailyLogStd();
+            for (int i = 0; i < q; i++) {
+                dQ[i] += w * f.dailyFactorQuantiles()[i];
+                nQ[i] += w * f.noiseFactorQuantiles()[i];
+            }
             dLag += w * f.dailyLag1();
-            nStd += w * f.noiseLogStd();
             nLag += w * f.noiseLag1();
         }
         if (Math.abs(total - 1) > 1e-9) throw new IllegalStateException("load source weights sum to " + total);
-        return new ProfileParameters.Load(List.copyOf(weights.keySet()), hourly, dStd, dLag, nStd, nLag);
+        return new ProfileParameters.Load(List.copyOf(weights.keySet()), hourly, dQ, dLag, nQ, nLag);
     }
 
     private static Map<LoadKind, Map<String, Double>> loadSources() {
@@ -367,6 +376,18 @@ public final class DeriveProfileParameters {
     }
 
     // ---- small helpers ---------------------------------------------------------------------------
+
+    /**
+     * Quantiles at equally spaced levels, except that the end points are the 1st and 99th percentiles:
+     * a linear quantile function running up to a single extreme value (one household's kettle spike)
+     * would put far too much mass in the tail.
+     */
+    static double[] trimmedQuantiles(double[] values, int count) {
+        double[] q = Stats.quantiles(values, count);
+        q[0] = quantile(values, ProfileParameters.LOAD_FACTOR_TAIL);
+        q[count - 1] = quantile(values, 1 - ProfileParameters.LOAD_FACTOR_TAIL);
+        return q;
+    }
 
     private static List<Integer> daysOfMonth(int[] month, int m) {
         List<Integer> out = new ArrayList<>();

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *   <li>Wind: quantile function of the derived marginal at Φ(AR(1) latent at 15 minutes) times the
  *       diurnal factor, clipped to [0, 1]. No seasonal shape (the data cover Feb–Apr only).</li>
  *   <li>Load: mean shape of (season, day type of the 2023 calendar) interpolated to 15 minutes ·
- *       lognormal day factor (AR(1) over days) · lognormal noise (AR(1) over steps), scaled so that
+ *       day factor (empirical quantiles at Φ(AR(1) over days)) · noise factor (empirical quantiles at
+ *       Φ(AR(1) over steps)), both divided by their mean, scaled so that
  *       the expected year is exactly 1 MWh (values in W/MWh). Holidays are not modelled.</li>
  * </ul>
  * Streams (e.g. prosumer index) share a weather/daily component and add their own; the
@@ -133,13 +134,15 @@ public final class ProfileGenerator implements SeriesSource {
         double[] own = Stats.normalScores(ar1(rng(Channel.LOAD_DAY, -1, stream, kind.ordinal()), p.dailyLag1(), DAYS));
         double g = Math.sqrt(LOAD_STREAM_CORRELATION) * loadDayScore.get(kind)[dayOfYear]
                 + Math.sqrt(1 - LOAD_STREAM_CORRELATION) * own[dayOfYear];
-        double sd = p.dailyLogStd();
-        double dayFactor = Math.exp(sd * g - sd * sd / 2);
+        double[] dq = p.dailyFactorQuantiles(), nq = p.noiseFactorQuantiles();
+        double dayFactor = Stats.fromQuantiles(dq, Stats.normalCdf(g)) / quantileMean(dq);
         double[] noise = ar1(rng(Channel.LOAD_NOISE, dayOfYear, stream, kind.ordinal()), p.noiseLag1(), STEPS);
-        double sn = p.noiseLogStd();
+        double noiseMean = quantileMean(nq);
         double[] shape = loadShape.get(kind)[group(dayOfYear)];
         double[] out = new double[STEPS];
-        for (int k = 0; k < STEPS; k++) out[k] = shape[k] * dayFactor * Math.exp(sn * noise[k] - sn * sn / 2);
+        for (int k = 0; k < STEPS; k++) {
+            out[k] = shape[k] * dayFactor * Stats.fromQuantiles(nq, Stats.normalCdf(noise[k])) / noiseMean;
+        }
         return out;
     }
 
@@ -233,6 +236,13 @@ public final class ProfileGenerator implements SeriesSource {
         double u1 = 1.0 - r.nextDouble(); // (0, 1]
         double u2 = r.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** Mean of the piecewise-linear quantile function (= mean of the variable when its level is uniform). */
+    private static double quantileMean(double[] q) {
+        double s = 0;
+        for (int i = 0; i + 1 < q.length; i++) s += (q[i] + q[i + 1]) / 2;
+        return s / (q.length - 1);
     }
 
     private static double clamp01(double v) {

@@ -29,6 +29,10 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
     public static final String RESOURCE = "/org/p2pgrid/env/data/profile-parameters.properties";
     /** Clearness quantile levels: 0, 10, ..., 100 %. */
     public static final int CLEARNESS_QUANTILES = 11;
+    /** Load day/noise factor quantile levels: 0, 5, ..., 100 %, the ends trimmed to {@link #LOAD_FACTOR_TAIL}. */
+    public static final int LOAD_FACTOR_QUANTILES = 21;
+    /** Load factor quantiles: the 0 % and 100 % levels hold the 1st and 99th percentiles. */
+    public static final double LOAD_FACTOR_TAIL = 0.01;
     /** Wind per-unit quantile levels: 0, 5, ..., 100 %. */
     public static final int WIND_QUANTILES = 21;
 
@@ -59,8 +63,8 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
      * autocorrelation of log(value / (interpolated mean shape · day factor)). Dispersion figures of a
      * mix are the weighted means of the sources' figures (a prosumer is one site, not an average).
      */
-    public record Load(List<String> sources, double[][][] hourlyMean, double dailyLogStd, double dailyLag1,
-                       double noiseLogStd, double noiseLag1) {}
+    public record Load(List<String> sources, double[][][] hourlyMean, double[] dailyFactorQuantiles, double dailyLag1,
+                       double[] noiseFactorQuantiles, double noiseLag1) {}
 
     public enum Season {
         WINTER, SPRING, SUMMER, AUTUMN;
@@ -131,8 +135,8 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
                 }
             }
             loads.put(kind, new Load(List.of(r.text(k + ".sources").split(",")), hourly,
-                    r.number(k + ".daily_log_std"), r.number(k + ".daily_lag1"),
-                    r.number(k + ".noise_log_std"), r.number(k + ".noise_lag1")));
+                    r.array(k + ".daily_factor_quantiles", LOAD_FACTOR_QUANTILES), r.number(k + ".daily_lag1"),
+                    r.array(k + ".noise_factor_quantiles", LOAD_FACTOR_QUANTILES), r.number(k + ".noise_lag1")));
         }
         Map<String, Double> peakToMean = new LinkedHashMap<>();
         String prefix = "load.source.";
@@ -167,9 +171,9 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
             Load l = loads.get(kind);
             String k = "load." + kind.configName();
             sb.append(k).append(".sources = ").append(String.join(",", l.sources())).append('\n');
-            line(sb, k + ".daily_log_std", l.dailyLogStd());
+            line(sb, k + ".daily_factor_quantiles", l.dailyFactorQuantiles());
             line(sb, k + ".daily_lag1", l.dailyLag1());
-            line(sb, k + ".noise_log_std", l.noiseLogStd());
+            line(sb, k + ".noise_factor_quantiles", l.noiseFactorQuantiles());
             line(sb, k + ".noise_lag1", l.noiseLag1());
             for (Season s : Season.values()) {
                 for (DayType t : DayType.values()) {
