@@ -99,6 +99,9 @@ public final class MatpowerCaseReader {
                     }
                     fields.put(fieldName, new Field(lineNo, value, List.of()));
                 }
+            } else if (text.startsWith("mpc.")) {
+                throw new MatpowerFormatException(source, lineNo, "matrix mpc." + openMatrix + " opened on line "
+                        + openLine + " is not closed with ']' before this line");
             } else if (addRows(text, lineNo, rows)) {
                 fields.put(openMatrix, new Field(openLine, null, rows));
                 openMatrix = null;
