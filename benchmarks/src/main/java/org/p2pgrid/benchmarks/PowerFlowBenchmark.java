@@ -1,0 +1,123 @@
+package org.p2pgrid.benchmarks;
+
+import com.powsybl.loadflow.LoadFlow;
+import com.powsybl.loadflow.LoadFlowParameters;
+import com.powsybl.loadflow.LoadFlowResult;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.p2pgrid.env.grid.DefaultFeeder;
+import org.p2pgrid.env.grid.Network;
+import org.p2pgrid.env.grid.PowerFlowResult;
+import org.p2pgrid.env.grid.PowsyblNetworks;
+import org.p2pgrid.env.grid.RadialPowerFlow;
+import org.p2pgrid.env.grid.SyntheticFeeder;
+
+/**
+ * Base-load AC power flow: our backward/forward sweep vs PowSyBl Open LoadFlow (Newton–Raphson) on
+ * the same 141-bus feeder in the same JVM, plus the sweep on synthetic feeders of growing size.
+ * SampleTime mode so that RESULTS.md can quote medians (p0.50). Run with {@code benchmarks/run.sh}.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+// Forks must stay offline like every JVM of the project (DJL would otherwise call home).
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
+public class PowerFlowBenchmark {
+
+    /** One sweep instance per benchmark thread (it is not thread-safe). */
+    @State(Scope.Thread)
+    public static class Case141Sweep {
+        RadialPowerFlow flow;
+        double[] p;
+        double[] q;
+        PowerFlowResult reuse;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Network network = DefaultFeeder.case141();
+            flow = new RadialPowerFlow(network);
+            p = network.basePdPu();
+            q = network.baseQdPu();
+            reuse = flow.solve(p, q);
+            check(reuse);
+        }
+    }
+
+    /** Prebuilt PowSyBl network and parameters; only the load flow itself is timed. */
+    @State(Scope.Thread)
+    public static class Case141OpenLoadFlow {
+        com.powsybl.iidm.network.Network network;
+        LoadFlowParameters parameters;
+        LoadFlow.Runner runner;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            PowsyblNetworks.unavailableReason().ifPresent(reason -> {
+                throw new IllegalStateException("PowSyBl peer cannot run: " + reason);
+            });
+            network = PowsyblNetworks.build(DefaultFeeder.case141());
+            parameters = PowsyblNetworks.parameters();
+            runner = LoadFlow.find("OpenLoadFlow");
+            if (!runner.run(network, parameters).isOk()) {
+                throw new IllegalStateException("Open LoadFlow failed on case141");
+            }
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class SyntheticSweep {
+        @Param({"141", "500", "1000", "2000"})
+        int buses;
+
+        RadialPowerFlow flow;
+        double[] p;
+        double[] q;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Network network = SyntheticFeeder.generate(buses, 1);
+            flow = new RadialPowerFlow(network);
+            p = network.basePdPu();
+            q = network.baseQdPu();
+            check(flow.solve(p, q));
+        }
+    }
+
+    private static void check(PowerFlowResult result) {
+        if (!result.converged()) {
+            throw new IllegalStateException("sweep did not converge in set-up");
+        }
+    }
+
+    @Benchmark
+    public PowerFlowResult sweepCase141(Case141Sweep state) {
+        return state.flow.solve(state.p, state.q);
+    }
+
+    @Benchmark
+    public PowerFlowResult sweepCase141Into(Case141Sweep state) {
+        return state.flow.solveInto(state.p, state.q, state.reuse);
+    }
+
+    @Benchmark
+    public LoadFlowResult openLoadFlowCase141(Case141OpenLoadFlow state) {
+        return state.runner.run(state.network, state.parameters);
+    }
+
+    @Benchmark
+    public PowerFlowResult sweepSynthetic(SyntheticSweep state) {
+        return state.flow.solve(state.p, state.q);
+    }
+}

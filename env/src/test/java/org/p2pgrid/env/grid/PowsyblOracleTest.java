@@ -1,0 +1,44 @@
+package org.p2pgrid.env.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.powsybl.loadflow.LoadFlow;
+import com.powsybl.loadflow.LoadFlowResult;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** PowSyBl Open LoadFlow 1.14 (full AC Newton–Raphson, independent code base) as a voltage oracle. */
+class PowsyblOracleTest {
+
+    @Test
+    void case141VoltagesMatchOpenLoadFlow() {
+        assertMatchesOpenLoadFlow(DefaultFeeder.case141());
+    }
+
+    @Test
+    void syntheticFeederVoltagesMatchOpenLoadFlow() {
+        assertMatchesOpenLoadFlow(SyntheticFeeder.generate(500, 2024));
+    }
+
+    private static void assertMatchesOpenLoadFlow(Network network) {
+        PowsyblNetworks.unavailableReason().ifPresent(reason -> Assumptions.abort("skipped: " + reason));
+        var iidm = PowsyblNetworks.build(network);
+        LoadFlowResult olf = LoadFlow.find("OpenLoadFlow").run(iidm, PowsyblNetworks.parameters());
+        assertTrue(olf.isOk(), "Open LoadFlow failed: " + olf.getComponentResults());
+        PowerFlowResult sweep = new RadialPowerFlow(network).solve();
+        assertTrue(sweep.converged());
+        double worstVm = 0;
+        double worstVa = 0;
+        for (int i = 0; i < network.busCount(); i++) {
+            worstVm = Math.max(worstVm, Math.abs(PowsyblNetworks.vmPu(iidm, network, i) - sweep.vmPu()[i]));
+            worstVa = Math.max(worstVa, Math.abs(PowsyblNetworks.vaDeg(iidm, network, i) - sweep.vaDeg()[i]));
+        }
+        System.out.printf("%s vs Open LoadFlow: worst dVm %.2e p.u., worst dVa %.2e deg%n", network.name(), worstVm, worstVa);
+        assertTrue(worstVm < 1e-8, "worst |dVm| " + worstVm);
+        assertTrue(worstVa < 1e-6, "worst |dVa| " + worstVa + " deg");
+        // Slack injection reported by OLF as "slack bus mismatch" (distributed slack off) = load + losses.
+        double slackMw = olf.getComponentResults().get(0).getSlackBusResults().get(0).getActivePowerMismatch();
+        assertEquals(network.totalBasePdPu() + sweep.lossesPu(), Math.abs(slackMw) / network.baseMva(), 1e-7);
+    }
+}
