@@ -24,6 +24,11 @@ public final class ScenarioConfigException extends ConfigException {
         this.path = path;
     }
 
+    /** A setting that breaks its rule: "path = value: rule (set at origin)". */
+    public static ScenarioConfigException invalid(String path, Object value, String rule, ConfigOrigin origin) {
+        return new ScenarioConfigException(path, value, rule, origin, null);
+    }
+
     /** Full configuration path of the offending setting. */
     public String path() {
         return path;
