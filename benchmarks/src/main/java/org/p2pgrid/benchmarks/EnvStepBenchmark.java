@@ -24,7 +24,8 @@ import org.p2pgrid.env.pomdp.StepResult;
 /**
  * One environment step of the default scenario (20 prosumers, case141): projection, market
  * clearing, costs, AC power flow, reward. Actions come from the rule-based policy, computed outside
- * the measured region, replayed over a whole day; the day is reset outside the measurement too.
+ * the measured region, replayed over a whole day; the day's data is generated once, and the reset
+ * (initial device states only, once per 96 steps) is inside the measurement.
  * Target: ≥ 20 000 steps/s on one thread.
  */
 @BenchmarkMode(Mode.Throughput)

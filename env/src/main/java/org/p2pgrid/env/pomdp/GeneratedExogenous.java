@@ -24,6 +24,11 @@ public final class GeneratedExogenous implements ExogenousModel {
         this.backgroundPeakScale = backgroundPeakScale;
     }
 
+    /** Multiplier on the background shape (annual peak 1.0) applied to every bus's base load. */
+    public double backgroundPeakScale() {
+        return backgroundPeakScale;
+    }
+
     @Override
     public DayExogenous day(int dayOfYear) {
         int n = prosumers.size();

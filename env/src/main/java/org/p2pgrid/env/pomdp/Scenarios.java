@@ -6,11 +6,17 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 import org.p2pgrid.env.data.ProfileGenerator;
 import org.p2pgrid.env.data.SeriesSource;
 import org.p2pgrid.env.grid.DefaultFeeder;
 import org.p2pgrid.env.grid.MatpowerCaseReader;
 import org.p2pgrid.env.grid.Network;
+import org.p2pgrid.env.grid.SyntheticFeeder;
+import org.p2pgrid.env.device.ProsumerSpec;
 import org.p2pgrid.env.market.TouTariff;
 import org.p2pgrid.env.scenario.ScenarioConfig;
 import org.p2pgrid.env.scenario.ScenarioConfigException;
@@ -62,6 +68,39 @@ public final class Scenarios {
         }
         SeriesSource profiles = ProfileGenerator.withDefaults(seed);
         return new Scenario(network, config, reward, gamma, new GeneratedExogenous(profiles, config.prosumers(), peakScale));
+    }
+
+    /**
+     * A stress-test scenario: a seeded synthetic radial feeder of {@code buses} buses with
+     * {@code prosumers} prosumers, cycling through the default scenario's 20 prosumer definitions
+     * (Table I's types and devices) and placed on distinct random non-slack buses.
+     */
+    public static Scenario synthetic(int buses, int prosumers, long seed) {
+        Network network = SyntheticFeeder.generate(buses, seed);
+        if (prosumers < 1 || prosumers >= buses) {
+            throw new IllegalArgumentException("prosumers = " + prosumers + ": must be in 1.." + (buses - 1)
+                    + " for a " + buses + "-bus feeder (one prosumer per non-slack bus at most)");
+        }
+        Scenario base = defaults(seed);
+        List<Integer> candidates = new ArrayList<>();
+        for (int b = 0; b < network.busCount(); b++) {
+            if (b != network.slackIndex()) {
+                candidates.add(network.busNumber(b));
+            }
+        }
+        Collections.shuffle(candidates, new Random(seed));
+        List<ProsumerSpec> templates = base.prosumers();
+        List<ProsumerSpec> placed = new ArrayList<>(prosumers);
+        for (int i = 0; i < prosumers; i++) {
+            ProsumerSpec t = templates.get(i % templates.size());
+            placed.add(new ProsumerSpec(t.id() + "-" + (i / templates.size()), t.type(), candidates.get(i),
+                    t.cdg(), t.rdg(), t.bess(), t.cl(), t.load()));
+        }
+        ScenarioConfig bc = base.config();
+        ScenarioConfig config = new ScenarioConfig(bc.dtHours(), bc.tariff(), bc.p2p(), placed);
+        GeneratedExogenous exogenous = new GeneratedExogenous(ProfileGenerator.withDefaults(seed), placed,
+                ((GeneratedExogenous) base.exogenous()).backgroundPeakScale());
+        return new Scenario(network, config, base.reward(), base.gamma(), exogenous);
     }
 
     /** The documented rule-based baseline for this scenario (peak/valley = the tariff's highest/lowest buy price). */
