@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.p2pgrid.env.grid.DefaultFeeder;
 import org.p2pgrid.env.grid.Network;
+import org.p2pgrid.env.grid.NewtonRaphsonPowerFlow;
 import org.p2pgrid.env.grid.PowerFlowResult;
 import org.p2pgrid.env.grid.PowsyblNetworks;
 import org.p2pgrid.env.grid.RadialPowerFlow;
@@ -52,6 +53,23 @@ public class PowerFlowBenchmark {
             q = network.baseQdPu();
             reuse = flow.solve(p, q);
             check(reuse);
+        }
+    }
+
+    /** Our dense Newton–Raphson (the test cross-check), for scale: same equations, no radial shortcut. */
+    @State(Scope.Thread)
+    public static class Case141Newton {
+        NewtonRaphsonPowerFlow flow;
+        double[] p;
+        double[] q;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Network network = DefaultFeeder.case141();
+            flow = new NewtonRaphsonPowerFlow(network);
+            p = network.basePdPu();
+            q = network.baseQdPu();
+            check(flow.solve(p, q));
         }
     }
 
@@ -109,6 +127,11 @@ public class PowerFlowBenchmark {
     @Benchmark
     public PowerFlowResult sweepCase141Into(Case141Sweep state) {
         return state.flow.solveInto(state.p, state.q, state.reuse);
+    }
+
+    @Benchmark
+    public PowerFlowResult newtonRaphsonCase141(Case141Newton state) {
+        return state.flow.solve(state.p, state.q);
     }
 
     @Benchmark

@@ -269,25 +269,23 @@ public final class RadialPowerFlow {
     }
 
     /**
-     * atan2(y, x) for the small angles of distribution feeders by its Taylor series (Math.atan2 has no
-     * JIT intrinsic and would cost about a third of a 141-bus solve); other angles via Math.atan2.
-     * For |y/x| ≤ 0.1 the truncation error of the 10 terms is below 0.1²¹/21 ≈ 5e-23 rad.
+     * atan2(y, x), fast for the small angles of distribution feeders. Math.atan2 has no JIT intrinsic
+     * and costs about a third of a 141-bus solve, so for x > 0 and small t = y/x the Taylor series
+     * atan t = t − t³/3 + t⁵/5 − … is used, cut where the first dropped term is below 2⁻⁵⁶·|t|
+     * (under half an ulp): 4 terms for |t| ≤ 2⁻⁷ (0.45°), 7 terms for |t| ≤ 2⁻⁴ (3.6°). Anything
+     * larger goes to Math.atan2.
      */
     static double angle(double y, double x) {
-        if (x > 0 && Math.abs(y) <= 0.1 * x) {
+        if (x > 0) {
             double t = y / x;
-            double t2 = t * t;
-            double series = 1.0 / 19 - t2 / 21;
-            series = 1.0 / 17 - t2 * series;
-            series = 1.0 / 15 - t2 * series;
-            series = 1.0 / 13 - t2 * series;
-            series = 1.0 / 11 - t2 * series;
-            series = 1.0 / 9 - t2 * series;
-            series = 1.0 / 7 - t2 * series;
-            series = 1.0 / 5 - t2 * series;
-            series = 1.0 / 3 - t2 * series;
-            series = 1.0 - t2 * series;
-            return t * series;
+            double u = t * t;
+            if (u <= 0x1p-14) { // |t| ≤ 2⁻⁷: dropped t⁹/9 ≤ 2⁻⁵⁶·|t|/9
+                return t * (1 - u * (1.0 / 3 - u * (1.0 / 5 - u * (1.0 / 7))));
+            }
+            if (u <= 0x1p-8) { // |t| ≤ 2⁻⁴: dropped t¹⁵/15 ≤ 2⁻⁵⁶·|t|/15
+                return t * (1 - u * (1.0 / 3 - u * (1.0 / 5 - u * (1.0 / 7 - u * (1.0 / 9
+                        - u * (1.0 / 11 - u * (1.0 / 13)))))));
+            }
         }
         return Math.atan2(y, x);
     }
