@@ -73,7 +73,8 @@ public final class Scenarios {
     /**
      * A stress-test scenario: a seeded synthetic radial feeder of {@code buses} buses with
      * {@code prosumers} prosumers, cycling through the default scenario's 20 prosumer definitions
-     * (Table I's types and devices) and placed on distinct random non-slack buses.
+     * (Table I's types and devices), scaled so that their capacity relative to the feeder's load is
+     * the default's, and placed on distinct random non-slack buses.
      */
     public static Scenario synthetic(int buses, int prosumers, long seed) {
         Network network = SyntheticFeeder.generate(buses, seed);
@@ -90,9 +91,13 @@ public final class Scenarios {
         }
         Collections.shuffle(candidates, new Random(seed));
         List<ProsumerSpec> templates = base.prosumers();
+        // Keep the default's proportion of prosumer capacity to feeder load: the same devices on a
+        // weaker or more crowded feeder would collapse its voltages instead of stressing the code.
+        double sizeScale = (network.totalBasePdPu() * network.baseMva())
+                / (base.network().totalBasePdPu() * base.network().baseMva()) * templates.size() / prosumers;
         List<ProsumerSpec> placed = new ArrayList<>(prosumers);
         for (int i = 0; i < prosumers; i++) {
-            ProsumerSpec t = templates.get(i % templates.size());
+            ProsumerSpec t = templates.get(i % templates.size()).scaled(sizeScale);
             placed.add(new ProsumerSpec(t.id() + "-" + (i / templates.size()), t.type(), candidates.get(i),
                     t.cdg(), t.rdg(), t.bess(), t.cl(), t.load()));
         }
