@@ -36,6 +36,13 @@ public final class DeriveProfileParameters {
     /** PV steps used for intra-day noise: envelope at least this fraction of its peak (avoids dawn/dusk ratios). */
     static final double NOISE_MIN_ENVELOPE_FRACTION = 0.25;
 
+    /** Load noise: days with a day factor below this quantile or above 1 − it are left out (holidays, shutdowns). */
+    static final double NOISE_TYPICAL_DAY_TRIM = 0.05;
+
+    /** Load noise quantiles: the top level is this far from the top (a quantile level), see {@link #noiseQuantiles}; a
+     *  compromise between the residential mix (peak set by rare appliance spikes) and the energy hub mix. */
+    static final double NOISE_UPPER_TAIL = 0.004;
+
     private DeriveProfileParameters() {}
 
     public static void main(String[] args) throws IOException {
@@ -63,25 +70,24 @@ public final class DeriveProfileParameters {
         header.add("  " + String.join(", ", files) + " (vdi4657.app, MIT; underlying data BDEW / CC BY 4.0).");
         header.add("Derived by: " + COMMAND);
         header.add("Do not edit by hand: DeriveProfileParametersTest checks that the command reproduces this file.");
-        header.add("Time axis: local standard time UTC+01:00 (no DST); hour h = [h, h+1); numbers to 6 significant digits.");
+        header.add("Time axis: local standard time UTC+01:00 (no DST); hour h = [h, h+1), 15-minute step k = [k/4 h, (k+1)/4 h);");
+        header.add("numbers to 6 significant digits, load mean shapes to " + ProfileParameters.SHAPE_DIGITS + ".");
         return params.format(header);
     }
 
     public static ProfileParameters derive(Path dataDir) throws IOException {
         ProfileParameters.Pv pv = derivePv(EliaSolarCsv.read(dataDir.resolve(SOLAR_FILE)));
         ProfileParameters.Wind wind = deriveWind(EliaWindCsv.read(dataDir.resolve(WIND_FILE)));
-        Map<String, SourceFigures> figures = new TreeMap<>();
+        Map<String, TimeSeries15> series = new TreeMap<>();
         for (Map<String, Double> sources : LOAD_SOURCES.values()) {
             for (String stem : sources.keySet()) {
-                if (!figures.containsKey(stem)) {
-                    figures.put(stem, deriveLoadSource(LoadProfileCsv.read(dataDir.resolve("load").resolve(stem + ".csv"))));
-                }
+                if (!series.containsKey(stem)) series.put(stem, LoadProfileCsv.read(dataDir.resolve("load").resolve(stem + ".csv")));
             }
         }
         Map<LoadKind, ProfileParameters.Load> loads = new EnumMap<>(LoadKind.class);
-        for (var e : LOAD_SOURCES.entrySet()) loads.put(e.getKey(), combine(e.getValue(), figures));
+        for (var e : LOAD_SOURCES.entrySet()) loads.put(e.getKey(), asLoad(e.getValue(), deriveLoadMix(e.getValue(), series)));
         Map<String, Double> peakToMean = new LinkedHashMap<>();
-        figures.forEach((stem, f) -> peakToMean.put(stem, f.peakToMean()));
+        series.forEach((stem, s) -> peakToMean.put(stem, s.max() / s.mean()));
         return new ProfileParameters(pv, wind, Map.copyOf(loads), peakToMean);
     }
 
@@ -257,8 +263,10 @@ public final class DeriveProfileParameters {
     // ---- loads -----------------------------------------------------------------------------------
 
     /** Figures of one source profile. */
-    record SourceFigures(double[][][] hourlyMean, double[] dailyFactorQuantiles, double dailyLag1,
-                         double[] noiseFactorQuantiles, double noiseLag1, double peakToMean) {}
+    /** Figures of one load series (a source or a type's mix); noise quantiles off-peak and at peak steps. */
+    record SourceFigures(double[][][] meanShape, double[] dailyFactorQuantiles, double dailyLag1,
+                         double[] noiseFactorQuantiles, double noiseLag1, double[] peakNoiseFactorQuantiles,
+                         double peakToMean) {}
 
     static SourceFigures deriveLoadSource(TimeSeries15 load) {
         int n = load.dayCount();
@@ -269,19 +277,47 @@ public final class DeriveProfileParameters {
             x[d] = load.dayAt(date, LOCAL);
             group[d] = groupOf(date);
         }
-        double[][][] hourly = new double[4][3][24];
+        return loadFigures(load.name(), x, group, load.max() / load.mean());
+    }
+
+    /**
+     * Figures of a type's real mix as {@link RealSeriesProfiles} builds it: day d of {@link DataSplit#YEAR}
+     * is the weighted sum of each source's same-weekday day of its own year.
+     */
+    static SourceFigures deriveLoadMix(Map<String, Double> weights, Map<String, TimeSeries15> series) {
+        int n = SeriesSource.DAYS_PER_YEAR;
+        double[][] x = new double[n][96];
+        int[] group = new int[n];
+        for (int d = 0; d < n; d++) {
+            group[d] = groupOf(DataSplit.date(d));
+            for (var e : weights.entrySet()) {
+                TimeSeries15 s = series.get(e.getKey());
+                double[] v = s.dayAt(RealSeriesProfiles.sameWeekdayInSourceYear(s, d), LOCAL);
+                for (int k = 0; k < 96; k++) x[d][k] += e.getValue() * v[k];
+            }
+        }
+        double max = 0, total = 0;
+        for (double[] day : x) for (double v : day) { max = Math.max(max, v); total += v; }
+        return loadFigures(String.join("+", weights.keySet()), x, group, max / (total / (n * 96.0)));
+    }
+
+    private static SourceFigures loadFigures(String name, double[][] x, int[] group, double peakToMean) {
+        int n = x.length;
+        // Mean day per group at full 15-minute resolution: an hourly shape interpolated to 15 minutes
+        // misses sharp steps (G1 opens at 08:00), and that error would be counted as noise below.
+        double[][][] meanShape = new double[4][3][96];
         int[] count = new int[12];
         for (int d = 0; d < n; d++) {
-            double[] h = hourly[group[d] / 3][group[d] % 3];
-            for (int k = 0; k < 96; k++) h[k / 4] += x[d][k] / 4;
+            double[] m = meanShape[group[d] / 3][group[d] % 3];
+            for (int k = 0; k < 96; k++) m[k] += x[d][k];
             count[group[d]]++;
         }
         double[][] shape96 = new double[12][];
         for (int g = 0; g < 12; g++) {
-            double[] h = hourly[g / 3][g % 3];
-            if (count[g] == 0) throw new IllegalArgumentException(load.name() + ": no day of season/day type group " + g);
-            for (int i = 0; i < 24; i++) h[i] /= count[g];
-            shape96[g] = Stats.hourlyTo96(h);
+            double[] m = meanShape[g / 3][g % 3];
+            if (count[g] == 0) throw new IllegalArgumentException(name + ": no day of season/day type group " + g);
+            for (int k = 0; k < 96; k++) m[k] /= count[g];
+            shape96[g] = m;
         }
         double[] logFactor = new double[n];
         for (int d = 0; d < n; d++) logFactor[d] = Math.log(sum(x[d]) / sum(shape96[group[d]]));
@@ -293,22 +329,36 @@ public final class DeriveProfileParameters {
             fAA += a * a;
             fBB += b * b;
         }
+        // Intra-day noise on typical days only: on holidays and shutdowns (extreme day factors) the
+        // day's shape is not its group's (a holiday weekday looks like a Sunday), and the ratio to the
+        // scaled weekday shape (up to ~5 at night for G1) would be drawn at any step, peaks included.
+        // Those days are represented by the day factor alone.
+        double lowFactor = quantile(logFactor, NOISE_TYPICAL_DAY_TRIM);
+        double highFactor = quantile(logFactor, 1 - NOISE_TYPICAL_DAY_TRIM);
         List<Double> logs = new ArrayList<>();
+        List<Double> offPeak = new ArrayList<>(), atPeak = new ArrayList<>();
+        boolean[][] peak = new boolean[12][];
+        for (int g = 0; g < 12; g++) peak[g] = ProfileParameters.peakSteps(shape96[g]);
         double[][] r = new double[n][96];
         for (int d = 0; d < n; d++) {
             double f = Math.exp(logFactor[d]);
+            if (logFactor[d] < lowFactor || logFactor[d] > highFactor) {
+                java.util.Arrays.fill(r[d], Double.NaN);
+                continue;
+            }
             for (int k = 0; k < 96; k++) {
                 double expected = shape96[group[d]][k] * f;
                 r[d][k] = x[d][k] > 0 && expected > 0 ? Math.log(x[d][k] / expected) : Double.NaN;
-                if (!Double.isNaN(r[d][k])) logs.add(r[d][k]);
+                if (!Double.isNaN(r[d][k])) {
+                    logs.add(r[d][k]);
+                    (peak[group[d]][k] ? atPeak : offPeak).add(x[d][k] / expected);
+                }
             }
         }
         double[] all = logs.stream().mapToDouble(Double::doubleValue).toArray();
         double rMean = Stats.mean(all);
         double[] factors = new double[n];
         for (int d = 0; d < n; d++) factors[d] = Math.exp(logFactor[d]);
-        double[] noiseFactors = new double[all.length];
-        for (int i = 0; i < all.length; i++) noiseFactors[i] = Math.exp(all[i]);
         double nAB = 0, nAA = 0, nBB = 0;
         for (int d = 0; d < n; d++) {
             for (int k = 0; k + 1 < 96; k++) {
@@ -320,8 +370,9 @@ public final class DeriveProfileParameters {
             }
         }
         int q = ProfileParameters.LOAD_FACTOR_QUANTILES;
-        return new SourceFigures(hourly, trimmedQuantiles(factors, q), Stats.correlationOfCentredPairs(fAB, fAA, fBB),
-                trimmedQuantiles(noiseFactors, q), Stats.correlationOfCentredPairs(nAB, nAA, nBB), load.max() / load.mean());
+        return new SourceFigures(meanShape, trimmedQuantiles(factors, q), Stats.correlationOfCentredPairs(fAB, fAA, fBB),
+                noiseQuantiles(toArray(offPeak), q), Stats.correlationOfCentredPairs(nAB, nAA, nBB),
+                noiseQuantiles(toArray(atPeak), q), peakToMean);
     }
 
     /** season · 3 + day type. */
@@ -330,29 +381,9 @@ public final class DeriveProfileParameters {
                 + ProfileParameters.DayType.of(date.getDayOfWeek()).ordinal();
     }
 
-    static ProfileParameters.Load combine(Map<String, Double> weights, Map<String, SourceFigures> figures) {
-        double[][][] hourly = new double[4][3][24];
-        int q = ProfileParameters.LOAD_FACTOR_QUANTILES;
-        double[] dQ = new double[q], nQ = new double[q];
-        double dLag = 0, nLag = 0, total = 0;
-        for (var e : weights.entrySet()) {
-            SourceFigures f = figures.get(e.getKey());
-            double w = e.getValue();
-            total += w;
-            for (int s = 0; s < 4; s++) {
-                for (int t = 0; t < 3; t++) {
-                    for (int h = 0; h < 24; h++) hourly[s][t][h] += w * f.hourlyMean()[s][t][h];
-                }
-            }
-            for (int i = 0; i < q; i++) {
-                dQ[i] += w * f.dailyFactorQuantiles()[i];
-                nQ[i] += w * f.noiseFactorQuantiles()[i];
-            }
-            dLag += w * f.dailyLag1();
-            nLag += w * f.noiseLag1();
-        }
-        if (Math.abs(total - 1) > 1e-9) throw new IllegalStateException("load source weights sum to " + total);
-        return new ProfileParameters.Load(List.copyOf(weights.keySet()), hourly, dQ, dLag, nQ, nLag);
+    static ProfileParameters.Load asLoad(Map<String, Double> weights, SourceFigures f) {
+        return new ProfileParameters.Load(List.copyOf(weights.keySet()), f.meanShape(), f.dailyFactorQuantiles(),
+                f.dailyLag1(), f.noiseFactorQuantiles(), f.noiseLag1(), f.peakNoiseFactorQuantiles());
     }
 
     private static Map<LoadKind, Map<String, Double>> loadSources() {
@@ -387,6 +418,21 @@ public final class DeriveProfileParameters {
         q[0] = quantile(values, ProfileParameters.LOAD_FACTOR_TAIL);
         q[count - 1] = quantile(values, 1 - ProfileParameters.LOAD_FACTOR_TAIL);
         return q;
+    }
+
+    /**
+     * Noise quantiles: as {@link #trimmedQuantiles} but the top level holds the
+     * {@value #NOISE_UPPER_TAIL}-from-the-top percentile, so that rare appliance spikes of a household
+     * (which set the annual peak of a residential mix) are kept.
+     */
+    static double[] noiseQuantiles(double[] values, int count) {
+        double[] q = trimmedQuantiles(values, count);
+        q[count - 1] = quantile(values, 1 - NOISE_UPPER_TAIL);
+        return q;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static List<Integer> daysOfMonth(int[] month, int m) {

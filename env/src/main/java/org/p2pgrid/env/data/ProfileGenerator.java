@@ -18,9 +18,11 @@ import java.util.SplittableRandom;
  *       steps.</li>
  *   <li>Wind: quantile function of the derived marginal at Φ(AR(1) latent at 15 minutes) times the
  *       diurnal factor, clipped to [0, 1]. No seasonal shape (the data cover Feb–Apr only).</li>
- *   <li>Load: mean shape of (season, day type of the 2023 calendar) interpolated to 15 minutes ·
+ *   <li>Load: 15-minute mean shape of (season, day type of the 2023 calendar) ·
  *       day factor (empirical quantiles at Φ(AR(1) over days)) · noise factor (empirical quantiles at
- *       Φ(AR(1) over steps)), both divided by their mean, scaled so that
+ *       Φ(AR(1) over steps), the peak-step quantiles at the shape's peak steps and the off-peak ones
+ *       elsewhere, so relative noise measured at night does not inflate the peaks), each divided by
+ *       its mean, scaled so that
  *       the expected year is exactly 1 MWh (values in W/MWh). Holidays are not modelled.</li>
  * </ul>
  * Streams (e.g. prosumer index) share a weather/daily component and add their own; the
@@ -55,6 +57,8 @@ public final class ProfileGenerator implements SeriesSource {
     private final Map<LoadKind, double[]> loadDayScore = new EnumMap<>(LoadKind.class);
     /** [kind][season·3 + day type][step], already scaled to 1 MWh per expected year. */
     private final Map<LoadKind, double[][]> loadShape = new EnumMap<>(LoadKind.class);
+    /** [kind][season·3 + day type][step]: peak steps of the shape (see {@link ProfileParameters#peakSteps}). */
+    private final Map<LoadKind, boolean[][]> loadPeakSteps = new EnumMap<>(LoadKind.class);
     private final double feederPeak;
 
     public ProfileGenerator(ProfileParameters params, long seed) {
@@ -68,7 +72,7 @@ public final class ProfileGenerator implements SeriesSource {
             loadDayScore.put(kind, Stats.normalScores(ar1(rng(Channel.LOAD_DAY, -1, SHARED_STREAM, kind.ordinal()),
                     load.dailyLag1(), DAYS)));
             double[][] shapes = new double[12][];
-            for (int g = 0; g < 12; g++) shapes[g] = Stats.hourlyTo96(load.hourlyMean()[g / 3][g % 3]);
+            for (int g = 0; g < 12; g++) shapes[g] = load.meanShape()[g / 3][g % 3].clone();
             double expectedWh = 0;
             for (int d = 0; d < DAYS; d++) {
                 for (double v : shapes[group(d)]) expectedWh += v * 0.25;
@@ -76,6 +80,9 @@ public final class ProfileGenerator implements SeriesSource {
             double scale = 1e6 / expectedWh;
             for (double[] s : shapes) for (int k = 0; k < STEPS; k++) s[k] *= scale;
             loadShape.put(kind, shapes);
+            boolean[][] peaks = new boolean[12][];
+            for (int g = 0; g < 12; g++) peaks[g] = ProfileParameters.peakSteps(shapes[g]);
+            loadPeakSteps.put(kind, peaks);
         }
         double peak = 0;
         for (int d = 0; d < DAYS; d++) for (double v : feederMix(d)) peak = Math.max(peak, v);
@@ -134,14 +141,17 @@ public final class ProfileGenerator implements SeriesSource {
         double[] own = Stats.normalScores(ar1(rng(Channel.LOAD_DAY, -1, stream, kind.ordinal()), p.dailyLag1(), DAYS));
         double g = Math.sqrt(LOAD_STREAM_CORRELATION) * loadDayScore.get(kind)[dayOfYear]
                 + Math.sqrt(1 - LOAD_STREAM_CORRELATION) * own[dayOfYear];
-        double[] dq = p.dailyFactorQuantiles(), nq = p.noiseFactorQuantiles();
+        double[] dq = p.dailyFactorQuantiles(), nq = p.noiseFactorQuantiles(), pq = p.peakNoiseFactorQuantiles();
         double dayFactor = Stats.fromQuantiles(dq, Stats.normalCdf(g)) / quantileMean(dq);
         double[] noise = ar1(rng(Channel.LOAD_NOISE, dayOfYear, stream, kind.ordinal()), p.noiseLag1(), STEPS);
-        double noiseMean = quantileMean(nq);
+        double noiseMean = quantileMean(nq), peakNoiseMean = quantileMean(pq);
         double[] shape = loadShape.get(kind)[group(dayOfYear)];
+        boolean[] peak = loadPeakSteps.get(kind)[group(dayOfYear)];
         double[] out = new double[STEPS];
         for (int k = 0; k < STEPS; k++) {
-            out[k] = shape[k] * dayFactor * Stats.fromQuantiles(nq, Stats.normalCdf(noise[k])) / noiseMean;
+            double u = Stats.normalCdf(noise[k]);
+            double factor = peak[k] ? Stats.fromQuantiles(pq, u) / peakNoiseMean : Stats.fromQuantiles(nq, u) / noiseMean;
+            out[k] = shape[k] * dayFactor * factor;
         }
         return out;
     }

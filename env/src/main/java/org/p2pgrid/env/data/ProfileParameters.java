@@ -31,8 +31,20 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
     public static final int CLEARNESS_QUANTILES = 11;
     /** Load day/noise factor quantile levels: 0, 5, ..., 100 %, the ends trimmed to {@link #LOAD_FACTOR_TAIL}. */
     public static final int LOAD_FACTOR_QUANTILES = 21;
-    /** Load factor quantiles: the 0 % and 100 % levels hold the 1st and 99th percentiles. */
+    /**
+     * Load factor quantiles: the 0 % and 100 % levels hold the 1st and 99th percentiles (noise factors:
+     * the 100 % level holds the 99.6th, see {@code DeriveProfileParameters.NOISE_UPPER_TAIL}).
+     */
     public static final double LOAD_FACTOR_TAIL = 0.01;
+    /** Steps per day of the load mean shapes. */
+    public static final int SHAPE_STEPS = TimeSeries15.STEPS_PER_DAY;
+    /** Significant digits of the stored load mean shapes (keeps the resource small). */
+    public static final int SHAPE_DIGITS = 4;
+    /**
+     * Peak steps of a load shape: value ≥ mean + {@value} · (max − mean) of the shape. Their noise is
+     * {@link Load#peakNoiseFactorQuantiles}.
+     */
+    public static final double PEAK_STEP_LEVEL = 0.5;
     /** Wind per-unit quantile levels: 0, 5, ..., 100 %. */
     public static final int WIND_QUANTILES = 21;
 
@@ -57,14 +69,52 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
                        int coveredDays) {}
 
     /**
-     * Load of one prosumer type: mean power per hour in W/MWh by [season][day type][hour] (weighted mix
-     * of the source profiles' means); day-to-day variation as std and lag-1 autocorrelation of
-     * log(day energy / mean day energy of its season and day type); intra-day noise as std and lag-1
-     * autocorrelation of log(value / (interpolated mean shape · day factor)). Dispersion figures of a
-     * mix are the weighted means of the sources' figures (a prosumer is one site, not an average).
+     * Load of one prosumer type: mean power per 15-minute step in W/MWh by [season][day type][step]
+     * (96 steps; weighted mix of the source profiles' means over all days of the group, stored to
+     * {@link #SHAPE_DIGITS} significant digits); day-to-day variation as quantiles and lag-1
+     * autocorrelation of day energy / mean day energy of its season and day type; intra-day noise as
+     * quantiles and lag-1 autocorrelation of value / (15-minute mean shape · day factor) — measured
+     * against the 96-step shape, so sharp steps of the shape (G1's 08:00/18:00) are not counted as noise.
+     * The noise is level-dependent: {@code peakNoiseFactorQuantiles} hold for the peak steps of a shape
+     * ({@link #peakSteps}), {@code noiseFactorQuantiles} for the others (relative deviations are much
+     * smaller at a commercial or industrial peak than at night). All figures are those of the type's
+     * real mix as {@link RealSeriesProfiles} builds it (the weighted sum of its sources, each day taken
+     * from the same weekday of the source's year).
      */
-    public record Load(List<String> sources, double[][][] hourlyMean, double[] dailyFactorQuantiles, double dailyLag1,
-                       double[] noiseFactorQuantiles, double noiseLag1) {}
+    public record Load(List<String> sources, double[][][] meanShape, double[] dailyFactorQuantiles, double dailyLag1,
+                       double[] noiseFactorQuantiles, double noiseLag1, double[] peakNoiseFactorQuantiles) {
+
+        /** Level-independent noise: the same quantiles at every step. */
+        public Load(List<String> sources, double[][][] meanShape, double[] dailyFactorQuantiles, double dailyLag1,
+                    double[] noiseFactorQuantiles, double noiseLag1) {
+            this(sources, meanShape, dailyFactorQuantiles, dailyLag1, noiseFactorQuantiles, noiseLag1, noiseFactorQuantiles);
+        }
+
+        /** Hourly means [season][day type][hour] of {@link #meanShape} (a fresh array). */
+        public double[][][] hourlyMean() {
+            double[][][] out = new double[meanShape.length][][];
+            for (int s = 0; s < meanShape.length; s++) {
+                out[s] = new double[meanShape[s].length][24];
+                for (int t = 0; t < meanShape[s].length; t++) {
+                    for (int k = 0; k < meanShape[s][t].length; k++) out[s][t][k / 4] += meanShape[s][t][k] / 4;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Which steps of a mean shape are peak steps (see {@link #PEAK_STEP_LEVEL}). */
+    public static boolean[] peakSteps(double[] shape) {
+        double mean = 0, max = Double.NEGATIVE_INFINITY;
+        for (double v : shape) {
+            mean += v / shape.length;
+            max = Math.max(max, v);
+        }
+        double threshold = mean + PEAK_STEP_LEVEL * (max - mean);
+        boolean[] out = new boolean[shape.length];
+        for (int k = 0; k < shape.length; k++) out[k] = shape[k] >= threshold;
+        return out;
+    }
 
     public enum Season {
         WINTER, SPRING, SUMMER, AUTUMN;
@@ -128,15 +178,16 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
         Map<LoadKind, Load> loads = new EnumMap<>(LoadKind.class);
         for (LoadKind kind : LoadKind.values()) {
             String k = "load." + kind.configName();
-            double[][][] hourly = new double[4][3][];
+            double[][][] shape = new double[4][3][];
             for (Season s : Season.values()) {
                 for (DayType t : DayType.values()) {
-                    hourly[s.ordinal()][t.ordinal()] = r.array(k + "." + s.key() + "." + t.key(), 24);
+                    shape[s.ordinal()][t.ordinal()] = r.array(k + "." + s.key() + "." + t.key(), SHAPE_STEPS);
                 }
             }
-            loads.put(kind, new Load(List.of(r.text(k + ".sources").split(",")), hourly,
+            loads.put(kind, new Load(List.of(r.text(k + ".sources").split(",")), shape,
                     r.array(k + ".daily_factor_quantiles", LOAD_FACTOR_QUANTILES), r.number(k + ".daily_lag1"),
-                    r.array(k + ".noise_factor_quantiles", LOAD_FACTOR_QUANTILES), r.number(k + ".noise_lag1")));
+                    r.array(k + ".noise_factor_quantiles", LOAD_FACTOR_QUANTILES), r.number(k + ".noise_lag1"),
+                    r.array(k + ".peak_noise_factor_quantiles", LOAD_FACTOR_QUANTILES)));
         }
         Map<String, Double> peakToMean = new LinkedHashMap<>();
         String prefix = "load.source.";
@@ -166,7 +217,8 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
         line(sb, "wind.latent_lag1", wind.latentLag1());
         line(sb, "wind.quantiles", wind.quantiles());
         line(sb, "wind.diurnal_factor", wind.diurnalFactor());
-        sb.append("\n# Loads (W per MWh of annual energy), hourly means by season and day type\n");
+        sb.append("\n# Loads (W per MWh of annual energy), 15-minute mean shapes (96 steps, step k = [k/4 h, (k+1)/4 h))"
+                + " by season and day type\n");
         for (LoadKind kind : LoadKind.values()) {
             Load l = loads.get(kind);
             String k = "load." + kind.configName();
@@ -174,10 +226,12 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
             line(sb, k + ".daily_factor_quantiles", l.dailyFactorQuantiles());
             line(sb, k + ".daily_lag1", l.dailyLag1());
             line(sb, k + ".noise_factor_quantiles", l.noiseFactorQuantiles());
+            line(sb, k + ".peak_noise_factor_quantiles", l.peakNoiseFactorQuantiles());
             line(sb, k + ".noise_lag1", l.noiseLag1());
             for (Season s : Season.values()) {
                 for (DayType t : DayType.values()) {
-                    line(sb, k + "." + s.key() + "." + t.key(), l.hourlyMean()[s.ordinal()][t.ordinal()]);
+                    lineWithDigits(sb, k + "." + s.key() + "." + t.key(), SHAPE_DIGITS,
+                            l.meanShape()[s.ordinal()][t.ordinal()]);
                 }
             }
         }
@@ -188,19 +242,27 @@ public record ProfileParameters(Pv pv, Wind wind, Map<LoadKind, Load> loads, Map
     }
 
     private static void line(StringBuilder sb, String key, double... values) {
+        lineWithDigits(sb, key, 6, values);
+    }
+
+    private static void lineWithDigits(StringBuilder sb, String key, int digits, double... values) {
         sb.append(key).append(" = ");
         for (int i = 0; i < values.length; i++) {
             if (i > 0) sb.append(',');
-            sb.append(number(values[i]));
+            sb.append(number(values[i], digits));
         }
         sb.append('\n');
     }
 
     /** Six significant digits, plain notation: stable text so the derivation test can compare exactly. */
     static String number(double v) {
+        return number(v, 6);
+    }
+
+    static String number(double v, int digits) {
         if (!Double.isFinite(v)) throw new IllegalArgumentException("non-finite parameter " + v);
         if (v == 0) return "0";
-        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
     }
 
     private record Reader(Properties p) {
