@@ -262,23 +262,10 @@ public final class DeriveProfileParameters {
 
     // ---- loads -----------------------------------------------------------------------------------
 
-    /** Figures of one source profile. */
     /** Figures of one load series (a source or a type's mix); noise quantiles off-peak and at peak steps. */
     record SourceFigures(double[][][] meanShape, double[] dailyFactorQuantiles, double dailyLag1,
                          double[] noiseFactorQuantiles, double noiseLag1, double[] peakNoiseFactorQuantiles,
                          double peakToMean) {}
-
-    static SourceFigures deriveLoadSource(TimeSeries15 load) {
-        int n = load.dayCount();
-        double[][] x = new double[n][];
-        int[] group = new int[n];
-        for (int d = 0; d < n; d++) {
-            LocalDate date = load.days().get(d);
-            x[d] = load.dayAt(date, LOCAL);
-            group[d] = groupOf(date);
-        }
-        return loadFigures(load.name(), x, group, load.max() / load.mean());
-    }
 
     /**
      * Figures of a type's real mix as {@link RealSeriesProfiles} builds it: day d of {@link DataSplit#YEAR}

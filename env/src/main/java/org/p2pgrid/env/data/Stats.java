@@ -98,21 +98,6 @@ final class Stats {
         return (k + 0.5) / 4.0;
     }
 
-    /**
-     * 96 values from 24 hourly means by linear interpolation between hour centres, wrapping around
-     * midnight; preserves the day's mean exactly.
-     */
-    static double[] hourlyTo96(double[] hourly) {
-        double[] out = new double[96];
-        for (int k = 0; k < 96; k++) {
-            double u = stepCentreHour(k) - 0.5;
-            int h0 = (int) Math.floor(u);
-            double frac = u - h0;
-            out[k] = (1 - frac) * hourly[Math.floorMod(h0, 24)] + frac * hourly[Math.floorMod(h0 + 1, 24)];
-        }
-        return out;
-    }
-
     /** Lag-1 autocorrelation of pairs (a[i], b[i]) that are already centred. */
     static double correlationOfCentredPairs(double sumAB, double sumAA, double sumBB) {
         return sumAA == 0 || sumBB == 0 ? 0 : sumAB / Math.sqrt(sumAA * sumBB);
