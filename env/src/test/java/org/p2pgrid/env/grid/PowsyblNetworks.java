@@ -1,9 +1,11 @@
 package org.p2pgrid.env.grid;
 
 import com.powsybl.iidm.network.Bus;
+import com.powsybl.iidm.network.Generator;
 import com.powsybl.iidm.network.Substation;
 import com.powsybl.iidm.network.TopologyKind;
 import com.powsybl.iidm.network.VoltageLevel;
+import com.powsybl.iidm.network.extensions.SlackTerminal;
 import com.powsybl.loadflow.LoadFlowParameters;
 import com.powsybl.openloadflow.OpenLoadFlowParameters;
 import com.powsybl.openloadflow.network.SlackBusSelectionMode;
@@ -54,7 +56,7 @@ public final class PowsyblNetworks {
                     .setG1(0).setB1(0).setG2(0).setB2(0).add();
         }
         for (int i = 0; i < network.busCount(); i++) {
-            if (i == network.slackIndex() || (network.basePdPu(i) == 0 && network.baseQdPu(i) == 0)) {
+            if (network.basePdPu(i) == 0 && network.baseQdPu(i) == 0) {
                 continue;
             }
             String bus = busId(network, i);
@@ -62,22 +64,52 @@ public final class PowsyblNetworks {
                     .setP0(network.basePdPu(i) * network.baseMva()).setQ0(network.baseQdPu(i) * network.baseMva()).add();
         }
         String slack = busId(network, network.slackIndex());
-        vl.newGenerator().setId("G_" + slack).setBus(slack).setConnectableBus(slack)
+        Generator generator = vl.newGenerator().setId("G_" + slack).setBus(slack).setConnectableBus(slack)
                 .setMinP(-1e4).setMaxP(1e4).setTargetP(0).setTargetQ(0)
                 .setTargetV(network.slackVmPu() * network.baseKv()).setVoltageRegulatorOn(true).add();
+        // The slack must be our slack bus. OLF drops a generator with targetP = 0 from active power
+        // control, so LARGEST_GENERATOR found no candidate and silently fell back to the most meshed bus.
+        // The SlackTerminal extension (read because readSlackBus = true) pins it.
+        SlackTerminal.reset(vl, generator.getTerminal());
         return iidm;
     }
 
-    /** AC load flow, flat start, slack = the generator bus, no distributed slack, no reactive limits. */
+    /**
+     * Newton–Raphson stopping threshold used by the oracle: max mismatch per equation, p.u. on OLF's
+     * internal 100 MVA base. At 1e-10 OLF stops after 3 iterations with residuals that still move
+     * case141 voltages by 4.5e-10 p.u. and the slack injection by 4.7e-9 p.u. (10 MVA base); at 1e-12
+     * it takes 4–5 iterations and agrees with a fully converged sweep to ~1e-11 p.u.
+     */
+    public static final double ORACLE_CONV_EPS_PER_EQ = 1e-12;
+
+    /** {@link #parameters(double)} at {@link #ORACLE_CONV_EPS_PER_EQ}. */
     public static LoadFlowParameters parameters() {
+        return parameters(ORACLE_CONV_EPS_PER_EQ);
+    }
+
+    /**
+     * AC load flow, flat start, slack = the generator bus (pinned by the SlackTerminal extension set in
+     * {@link #build}; LARGEST_GENERATOR is only the fallback), no distributed slack, no reactive limits,
+     * Newton–Raphson stopped at {@code convEpsPerEq} p.u. (100 MVA base) mismatch per equation.
+     */
+    public static LoadFlowParameters parameters(double convEpsPerEq) {
         LoadFlowParameters parameters = new LoadFlowParameters()
                 .setDistributedSlack(false)
                 .setUseReactiveLimits(false)
                 .setVoltageInitMode(LoadFlowParameters.VoltageInitMode.UNIFORM_VALUES);
         OpenLoadFlowParameters.create(parameters)
                 .setSlackBusSelectionMode(SlackBusSelectionMode.LARGEST_GENERATOR)
-                .setNewtonRaphsonConvEpsPerEq(1e-10);
+                .setNewtonRaphsonConvEpsPerEq(convEpsPerEq);
         return parameters;
+    }
+
+    /**
+     * Id under which Open LoadFlow reports our slack bus ({@code SlackBusResult.getId()}, a bus-view bus
+     * id such as {@code VL_0}), to check that OLF really used it as slack.
+     */
+    public static String slackBusViewId(com.powsybl.iidm.network.Network iidm, Network network) {
+        String id = busId(network, network.slackIndex());
+        return iidm.getBusBreakerView().getBus(id).getVoltageLevel().getBusView().getMergedBus(id).getId();
     }
 
     /** Voltage magnitude of bus {@code index} after a load flow, p.u. */
