@@ -17,7 +17,9 @@ import org.p2pgrid.expert.model.LinearExpr;
  *
  * <p>Native libraries are loaded once per JVM. Each call builds its own {@link MPSolver} and deletes
  * it afterwards, so calls may run concurrently. Solver output is suppressed unless
- * {@link SolveOptions#solverOutput()}. (Do not call {@code MPSolver.problemType()} on a HiGHS solver:
+ * {@link SolveOptions#solverOutput()}. Trap: OR-Tools' CLP and clp-java's libClp.so in one JVM crashed
+ * it (SIGSEGV in ClpSimplex::createRim1) — keep the clp-java QP backend away from the "CLP" chain entry.
+ * (Do not call {@code MPSolver.problemType()} on a HiGHS solver:
  * OR-Tools 9.15's Java enum has no value for it and throws.)
  */
 public final class OrToolsLpBackend implements SolverBackend {
@@ -157,7 +159,12 @@ public final class OrToolsLpBackend implements SolverBackend {
             objective.setOffset(obj.constant());
             objective.setMinimization();
 
+            long transferred = System.nanoTime();
             MPSolver.ResultStatus status = solver.solve();
+            if (Boolean.getBoolean("p2pgrid.solver.trace")) {
+                System.out.printf("%s: transfer %.3f s, solve %.3f s, %d iterations%n", id,
+                        (transferred - start) * 1e-9, (System.nanoTime() - transferred) * 1e-9, solver.iterations());
+            }
             double seconds = (System.nanoTime() - start) * 1e-9;
             return switch (status) {
                 case OPTIMAL -> {

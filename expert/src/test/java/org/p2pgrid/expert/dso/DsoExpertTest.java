@@ -109,8 +109,15 @@ class DsoExpertTest {
         double[][][] band = DsoProblem.defaultVoltageBand(scenario, t);
         DsoProblem problem = DsoProblem.build(scenario, MODELS, day, t, initialStatesAtNoonFeasible(), band[0], band[1], null);
         SolveOptions options = SolveOptions.defaults();
-        Solution lp = new OrToolsLpBackend().solve(problem.model(), options);
         Solution qp = new ClpQpBackend(256, null).solve(problem.model(), options);
+        Solution tangent = new OrToolsLpBackend().solve(problem.model(),
+                options.withObjectiveSquares(SolveOptions.ObjectiveSquares.TANGENT_CUTS));
+        double tangentGap = tangent.objective() - qp.objective();
+        System.out.printf("tangent cuts: LP %.6f, gap %.3g (%.3g relative)%n", tangent.objective(), tangentGap,
+                tangentGap / Math.abs(qp.objective()));
+        assertTrue(tangentGap >= -1e-6 * Math.abs(qp.objective())
+                && tangentGap <= tangent.linearisationErrorBound() + 1e-6 * Math.abs(qp.objective()));
+        Solution lp = new OrToolsLpBackend().solve(problem.model(), options);
         assertEquals(Solution.Status.OPTIMAL, lp.status(), lp::toString);
         assertEquals(Solution.Status.OPTIMAL, qp.status(), qp::toString);
         double gap = lp.objective() - qp.objective();
