@@ -1,0 +1,156 @@
+package org.p2pgrid.expert.dso;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.p2pgrid.env.device.DeviceState;
+import org.p2pgrid.env.device.ProsumerSpec;
+import org.p2pgrid.env.grid.Network;
+import org.p2pgrid.env.market.P2pPrice;
+import org.p2pgrid.env.market.TouTariff;
+import org.p2pgrid.env.pomdp.DayExogenous;
+import org.p2pgrid.env.pomdp.Scenario;
+import org.p2pgrid.expert.model.ConvexModel;
+import org.p2pgrid.expert.model.LinearExpr;
+import org.p2pgrid.expert.model.ProsumerForecast;
+import org.p2pgrid.expert.model.ProsumerModel;
+import org.p2pgrid.expert.model.ProsumerModelFactory;
+
+/**
+ * One receding-horizon DSO problem from step t to the end of the day (paper §III-A): every
+ * prosumer's model placed by a {@link ProsumerModelFactory} (variables prefixed {@code p<i>.}), the
+ * P2P balance Σ_i P_P2P,i,k = 0 per step (eq 21: with one uniform price per step this is what makes
+ * Σ_i λ_t^P2P·P_P2P,i,t vanish), and the feeder as {@link LinDistFlow} with the prosumers' P_EX/Q_EX
+ * (eqs 9–10) injected at their buses. The objective is the sum of the prosumers' costs (eq 14), i.e.
+ * social welfare with the P2P payments cancelling.
+ */
+public final class DsoProblem {
+    private final Scenario scenario;
+    private final int firstStep;
+    private final int horizon;
+    private final ConvexModel model;
+    private final List<ProsumerModel> prosumerModels;
+    private final LinDistFlow.Variables grid;
+    private final LinDistFlow.Inputs gridInputs;
+
+    private DsoProblem(Scenario scenario, int firstStep, int horizon, ConvexModel model, List<ProsumerModel> prosumerModels,
+                       LinDistFlow.Variables grid, LinDistFlow.Inputs gridInputs) {
+        this.scenario = scenario;
+        this.firstStep = firstStep;
+        this.horizon = horizon;
+        this.model = model;
+        this.prosumerModels = prosumerModels;
+        this.grid = grid;
+        this.gridInputs = gridInputs;
+    }
+
+    /**
+     * Builds the problem.
+     *
+     * @param states            each prosumer's device state before step t
+     * @param vMinPu            lower voltage limit {@code [k][bus]} (e.g. the reward's v-min, tightened)
+     * @param vMaxPu            upper voltage limit {@code [k][bus]}
+     * @param branchCurrentSqPu loss correction ℓ {@code [k][branch]} or null (see {@link LinDistFlow})
+     */
+    public static DsoProblem build(Scenario scenario, ProsumerModelFactory factory, DayExogenous day, int t,
+                                   DeviceState[] states, double[][] vMinPu, double[][] vMaxPu,
+                                   double[][] branchCurrentSqPu) {
+        List<ProsumerSpec> specs = scenario.prosumers();
+        int steps = scenario.tariff().steps();
+        if (t < 0 || t >= steps) {
+            throw new IllegalArgumentException("step t = " + t + " outside 0.." + (steps - 1));
+        }
+        if (states.length != specs.size()) {
+            throw new IllegalArgumentException(states.length + " device states for " + specs.size() + " prosumers");
+        }
+        int horizon = steps - t;
+        ConvexModel model = new ConvexModel();
+        List<ProsumerModel> placed = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            ProsumerModel pm = factory.place(model, "p" + i + ".", specs.get(i), states[i], forecast(scenario, day, i, t));
+            if (pm.horizon() != horizon) {
+                throw new IllegalStateException("prosumer " + specs.get(i).id() + "'s model has horizon " + pm.horizon()
+                        + ", expected " + horizon);
+            }
+            for (String export : List.of(ProsumerModel.P_EX, ProsumerModel.Q_EX, ProsumerModel.P_P2P)) {
+                if (!pm.exports().contains(export)) {
+                    throw new IllegalStateException("prosumer " + specs.get(i).id() + "'s model does not export " + export
+                            + " (exports: " + pm.exports() + ")");
+                }
+            }
+            placed.add(pm);
+        }
+        // Eq (21): the P2P market is balanced at every step.
+        for (int k = 0; k < horizon; k++) {
+            LinearExpr sum = new LinearExpr();
+            for (ProsumerModel pm : placed) {
+                sum.add(pm.export(ProsumerModel.P_P2P, k), 1);
+            }
+            model.addEquality("dso.p2pBalance[" + k + "]", sum, 0);
+        }
+        Network network = scenario.network();
+        int buses = network.busCount();
+        double[][] loadKw = new double[horizon][buses];
+        double[][] loadKvar = new double[horizon][buses];
+        LinearExpr[][] injP = new LinearExpr[horizon][buses];
+        LinearExpr[][] injQ = new LinearExpr[horizon][buses];
+        for (int k = 0; k < horizon; k++) {
+            double bg = day.backgroundFactor()[t + k];
+            for (int b = 0; b < buses; b++) {
+                loadKw[k][b] = network.toKw(network.basePdPu(b) * bg);
+                loadKvar[k][b] = network.toKw(network.baseQdPu(b) * bg);
+            }
+            for (int i = 0; i < specs.size(); i++) {
+                int bus = network.indexOf(specs.get(i).bus());
+                injP[k][bus] = (injP[k][bus] == null ? new LinearExpr() : injP[k][bus])
+                        .add(placed.get(i).export(ProsumerModel.P_EX, k), 1);
+                injQ[k][bus] = (injQ[k][bus] == null ? new LinearExpr() : injQ[k][bus])
+                        .add(placed.get(i).export(ProsumerModel.Q_EX, k), 1);
+            }
+        }
+        LinDistFlow.Inputs inputs = new LinDistFlow.Inputs(loadKw, loadKvar, injP, injQ, vMinPu, vMaxPu, branchCurrentSqPu);
+        LinDistFlow.Variables grid = LinDistFlow.add(model, network, "dso.", inputs);
+        return new DsoProblem(scenario, t, horizon, model, List.copyOf(placed), grid, inputs);
+    }
+
+    /** The reward's voltage band [v-min, v-max] at every bus and step of the horizon from t. */
+    public static double[][][] defaultVoltageBand(Scenario scenario, int t) {
+        int horizon = scenario.tariff().steps() - t;
+        int buses = scenario.network().busCount();
+        double[][] lo = new double[horizon][buses];
+        double[][] hi = new double[horizon][buses];
+        for (int k = 0; k < horizon; k++) {
+            Arrays.fill(lo[k], scenario.reward().vMin());
+            Arrays.fill(hi[k], scenario.reward().vMax());
+        }
+        return new double[][][] {lo, hi};
+    }
+
+    /** Perfect-foresight inputs of prosumer i for steps t..T−1 (prices of eqs 15, 19, 20). */
+    public static ProsumerForecast forecast(Scenario scenario, DayExogenous day, int i, int t) {
+        TouTariff tariff = scenario.tariff();
+        int steps = tariff.steps();
+        int h = steps - t;
+        double[] buy = new double[h];
+        double[] sell = new double[h];
+        double[] p2p = new double[h];
+        for (int k = 0; k < h; k++) {
+            buy[k] = tariff.buyAt(t + k);
+            sell[k] = tariff.sellAt(t + k);
+            p2p[k] = P2pPrice.of(scenario.p2pPriceCoefficient(), buy[k], sell[k]);
+        }
+        return new ProsumerForecast(t, scenario.dtHours(),
+                Arrays.copyOfRange(day.pRdgMaxKw()[i], t, steps),
+                Arrays.copyOfRange(day.pLoadKw()[i], t, steps),
+                Arrays.copyOfRange(day.qLoadKvar()[i], t, steps),
+                buy, sell, p2p, scenario.dsoFeeCnyPerKwh());
+    }
+
+    public Scenario scenario() { return scenario; }
+    public int firstStep() { return firstStep; }
+    public int horizon() { return horizon; }
+    public ConvexModel model() { return model; }
+    public List<ProsumerModel> prosumerModels() { return prosumerModels; }
+    public LinDistFlow.Variables grid() { return grid; }
+    public LinDistFlow.Inputs gridInputs() { return gridInputs; }
+}

@@ -1,0 +1,256 @@
+package org.p2pgrid.expert.solver;
+
+import java.util.List;
+import org.p2pgrid.expert.model.ConvexModel;
+import org.p2pgrid.expert.model.LinearExpr;
+
+/**
+ * Turns the convex parts of a {@link ConvexModel} into linear rows, with stated error bounds.
+ *
+ * <h2>Squares: outer approximation by tangent cuts</h2>
+ * For a square t ≥ x² (an epigraph, or an objective term q·x² which becomes q·s with a new s ≥ x²)
+ * over the variable's range [l, u], the range is cut into n = {@code squareSegments} segments of
+ * width h = (u − l)/n and the n + 1 tangents at the segment ends are added as rows
+ * t ≥ 2a·x − a² (a = l + j·h). Their maximum underestimates x² by at most (h/2)², reached midway
+ * between two tangent points, and is exact at the tangent points. Hence, at any point x:
+ * <pre>  0 ≤ q·x² − q·s ≤ q·(h/2)²  per objective term  (s at its smallest feasible value)</pre>
+ * and the model's objective error bound is Σ q_k·(h_k/2)² over the objective terms. A square
+ * epigraph constraint may be violated by at most (h/2)² in t (reported as
+ * {@link Result#epigraphViolationBound()}): outer approximation relaxes it.
+ *
+ * <p>Variables in squares need a finite range. If the model gives none, the range is derived by
+ * interval propagation over the linear rows (a few passes of activity-bound tightening); if that
+ * still leaves an infinite end, linearisation fails with an {@link IllegalArgumentException}
+ * naming the variable (the fix is a bound in the model: an adaptive range could silently cut off
+ * the optimum).
+ *
+ * <p>Objective terms may instead use <b>secants</b> ({@link SolveOptions.ObjectiveSquares#SECANTS}):
+ * s ≥ (a + b)·x − a·b per segment [a, b], the piecewise-linear interpolation, which
+ * overestimates x² by at most (h/2)². Either way f(x_LP) − f* ∈ [0, Σ q·(h/2)²] on the same
+ * (polygonal) feasible set; which is tighter depends on the model (not on the DSO day: measured gap 0.65 % vs 0.47 % for tangents at 8 segments).
+ *
+ * <h2>Discs: inscribed polygon</h2>
+ * x² + y² ≤ r² becomes the n = {@code discSides} half-planes x·cos θ_k + y·sin θ_k ≤ r·cos(π/n),
+ * θ_k = 2π(k + ½)/n: a regular polygon with vertices on the circle at angles 2πj/n (so for n a
+ * multiple of 4 the axis points (±r, 0), (0, ±r) stay feasible). It is conservative: every
+ * LP-feasible point is truly feasible; the worst-case radius loss is r·(1 − cos(π/n)) (16 sides:
+ * 1.9 %, 256 sides: 0.0075 %).
+ */
+public final class Linearizer {
+
+    /**
+     * @param model                   linear model (no squares, discs; quadratic objective terms only
+     *                                if they were kept); its first {@code originalVariables}
+     *                                variables are the input model's, in the same order
+     * @param originalVariables       variable count of the input model
+     * @param objectiveErrorBound     Σ q·(h/2)² over the linearised objective terms
+     * @param epigraphViolationBound  largest (h/2)² over the linearised square epigraphs
+     * @param discRadiusFactor        cos(π/sides), the inscribed radius as a fraction of r
+     */
+    public record Result(ConvexModel model, int originalVariables, double objectiveErrorBound,
+                         double epigraphViolationBound, double discRadiusFactor) {}
+
+    private Linearizer() {}
+
+    /** Linearises squares, discs and quadratic objective terms. */
+    public static Result linearize(ConvexModel source, SolveOptions options) {
+        return linearize(source, options.squareSegments(), options.discSides(), false,
+                options.objectiveSquares() == SolveOptions.ObjectiveSquares.SECANTS);
+    }
+
+    /** As {@link #linearize(ConvexModel, int, int, boolean, boolean)} with tangent cuts for the objective. */
+    public static Result linearize(ConvexModel source, int squareSegments, int discSides,
+                                   boolean keepQuadraticObjective) {
+        return linearize(source, squareSegments, discSides, keepQuadraticObjective, false);
+    }
+
+    /**
+     * @param keepQuadraticObjective leave the q·x² objective terms in the result (for an exact QP
+     *                               backend) instead of linearising them
+     * @param secantObjective        linearise objective squares by secants (interpolation) instead
+     *                               of tangent cuts; same bound, see {@link SolveOptions.ObjectiveSquares}
+     */
+    public static Result linearize(ConvexModel source, int squareSegments, int discSides,
+                                   boolean keepQuadraticObjective, boolean secantObjective) {
+        ConvexModel lp = new ConvexModel();
+        int n = source.variableCount();
+        for (int v = 0; v < n; v++) {
+            lp.addVariable(source.varName(v), source.lowerBound(v), source.upperBound(v));
+        }
+        for (ConvexModel.Row row : source.rows()) {
+            lp.addConstraint(row.name(), rowExpr(row), row.lb(), row.ub());
+        }
+        lp.addObjective(source.linearObjective());
+
+        double[][] range = null; // lazily: propagated bounds, only if some square has an infinite end
+        double objectiveError = 0;
+        for (int k = 0; k < source.quadraticTermCount(); k++) {
+            int x = source.quadraticVar(k);
+            double q = source.quadraticCoef(k);
+            if (keepQuadraticObjective) {
+                lp.addQuadraticObjective(x, q);
+                continue;
+            }
+            if (q == 0) {
+                continue;
+            }
+            range = range != null || isBounded(source, x) ? range : propagatedBounds(source);
+            double[] lu = rangeOf(source, x, range, "objective term " + q + "*" + source.varName(x) + "^2");
+            String name = "sq_obj[" + k + "](" + source.varName(x) + ")";
+            int s = lp.addVariable(name, minSquare(lu[0], lu[1]), Double.POSITIVE_INFINITY);
+            double h = secantObjective ? addSecants(lp, name, x, s, lu[0], lu[1], squareSegments)
+                    : addTangentCuts(lp, name, x, s, lu[0], lu[1], squareSegments);
+            lp.addObjective(LinearExpr.of(s, q));
+            objectiveError += q * (h / 2) * (h / 2);
+        }
+
+        double epigraphViolation = 0;
+        for (ConvexModel.SquareEpigraph sq : source.squareEpigraphs()) {
+            range = range != null || isBounded(source, sq.x()) ? range : propagatedBounds(source);
+            double[] lu = rangeOf(source, sq.x(), range, "square epigraph " + sq.name());
+            double h = addTangentCuts(lp, sq.name(), sq.x(), sq.t(), lu[0], lu[1], squareSegments);
+            epigraphViolation = Math.max(epigraphViolation, (h / 2) * (h / 2));
+        }
+
+        double radiusFactor = Math.cos(Math.PI / discSides);
+        for (ConvexModel.Disc disc : source.discs()) {
+            addInscribedPolygon(lp, disc, discSides);
+        }
+        return new Result(lp, n, objectiveError, epigraphViolation, radiusFactor);
+    }
+
+    /** Adds t ≥ 2a·x − a² at a = l + j·h, j = 0..segments; returns h. */
+    private static double addTangentCuts(ConvexModel lp, String name, int x, int t, double l, double u, int segments) {
+        if (u - l <= 0) {
+            lp.addConstraint(name + ".tangent[0]", new LinearExpr().add(t, 1).add(x, -2 * l), -l * l,
+                    Double.POSITIVE_INFINITY);
+            return 0;
+        }
+        double h = (u - l) / segments;
+        for (int j = 0; j <= segments; j++) {
+            double a = j == segments ? u : l + j * h;
+            // t ≥ a² + 2a(x − a)  ⇔  t − 2a·x ≥ −a²
+            lp.addConstraint(name + ".tangent[" + j + "]", new LinearExpr().add(t, 1).add(x, -2 * a), -a * a,
+                    Double.POSITIVE_INFINITY);
+        }
+        return h;
+    }
+
+    /**
+     * Adds s ≥ (a + b)·x − a·b for every segment [a, b] (the secant of x² through a and b); their
+     * max is the piecewise-linear interpolation of x² at the breakpoints, ≥ x², exceeding it by at
+     * most (h/2)² mid-segment. Returns h.
+     */
+    private static double addSecants(ConvexModel lp, String name, int x, int s, double l, double u, int segments) {
+        if (u - l <= 0) {
+            lp.addConstraint(name + ".secant[0]", new LinearExpr().add(s, 1).add(x, -2 * l), -l * l,
+                    Double.POSITIVE_INFINITY);
+            return 0;
+        }
+        double h = (u - l) / segments;
+        for (int j = 0; j < segments; j++) {
+            double a = l + j * h;
+            double b = j == segments - 1 ? u : l + (j + 1) * h;
+            lp.addConstraint(name + ".secant[" + j + "]", new LinearExpr().add(s, 1).add(x, -(a + b)), -a * b,
+                    Double.POSITIVE_INFINITY);
+        }
+        return h;
+    }
+
+    private static void addInscribedPolygon(ConvexModel lp, ConvexModel.Disc disc, int sides) {
+        double apothem = disc.radius() * Math.cos(Math.PI / sides);
+        for (int k = 0; k < sides; k++) {
+            double theta = 2 * Math.PI * (k + 0.5) / sides;
+            lp.addConstraint(disc.name() + ".side[" + k + "]",
+                    new LinearExpr().add(disc.x(), Math.cos(theta)).add(disc.y(), Math.sin(theta)),
+                    Double.NEGATIVE_INFINITY, apothem);
+        }
+    }
+
+    private static double minSquare(double l, double u) {
+        if (l <= 0 && u >= 0) {
+            return 0;
+        }
+        return Math.min(l * l, u * u);
+    }
+
+    private static boolean isBounded(ConvexModel m, int x) {
+        return Double.isFinite(m.lowerBound(x)) && Double.isFinite(m.upperBound(x));
+    }
+
+    private static double[] rangeOf(ConvexModel m, int x, double[][] propagated, String what) {
+        double l = m.lowerBound(x);
+        double u = m.upperBound(x);
+        if (propagated != null) {
+            l = Math.max(l, propagated[0][x]);
+            u = Math.min(u, propagated[1][x]);
+        }
+        if (!Double.isFinite(l) || !Double.isFinite(u)) {
+            throw new IllegalArgumentException(what + ": variable " + m.varName(x) + " has no finite range (bounds ["
+                    + m.lowerBound(x) + ", " + m.upperBound(x) + "], after propagation through the linear constraints ["
+                    + l + ", " + u + "]). A square is linearised over the variable's range, so give "
+                    + m.varName(x) + " finite lower and upper bounds (e.g. the device rating).");
+        }
+        return new double[] {l, Math.max(l, u)};
+    }
+
+    /**
+     * Activity-bound tightening: for each row lb ≤ Σ a_j·x_j ≤ ub and each of its variables,
+     * a_k·x_k ∈ [lb − max(rest), ub − min(rest)]. A few passes; never looser than the model's bounds.
+     */
+    static double[][] propagatedBounds(ConvexModel m) {
+        int n = m.variableCount();
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        for (int v = 0; v < n; v++) {
+            lo[v] = m.lowerBound(v);
+            hi[v] = m.upperBound(v);
+        }
+        List<ConvexModel.Row> rows = m.rows();
+        for (int pass = 0; pass < 5; pass++) {
+            boolean changed = false;
+            for (ConvexModel.Row row : rows) {
+                int[] vars = row.vars();
+                double[] a = row.coefs();
+                for (int k = 0; k < vars.length; k++) {
+                    double restMin = 0;
+                    double restMax = 0;
+                    for (int j = 0; j < vars.length; j++) {
+                        if (j == k) {
+                            continue;
+                        }
+                        double p = a[j] > 0 ? a[j] * lo[vars[j]] : a[j] * hi[vars[j]];
+                        double q = a[j] > 0 ? a[j] * hi[vars[j]] : a[j] * lo[vars[j]];
+                        restMin += p;
+                        restMax += q;
+                    }
+                    double low = row.lb() - restMax; // bounds on a_k·x_k
+                    double high = row.ub() - restMin;
+                    double newLo = a[k] > 0 ? low / a[k] : high / a[k];
+                    double newHi = a[k] > 0 ? high / a[k] : low / a[k];
+                    int v = vars[k];
+                    if (!Double.isNaN(newLo) && newLo > lo[v] + 1e-12) {
+                        lo[v] = newLo;
+                        changed = true;
+                    }
+                    if (!Double.isNaN(newHi) && newHi < hi[v] - 1e-12) {
+                        hi[v] = newHi;
+                        changed = true;
+                    }
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        return new double[][] {lo, hi};
+    }
+
+    static LinearExpr rowExpr(ConvexModel.Row row) {
+        LinearExpr e = new LinearExpr();
+        for (int k = 0; k < row.vars().length; k++) {
+            e.add(row.vars()[k], row.coefs()[k]);
+        }
+        return e;
+    }
+}

@@ -1,0 +1,209 @@
+package org.p2pgrid.expert.solver;
+
+import com.google.ortools.Loader;
+import com.google.ortools.linearsolver.MPConstraint;
+import com.google.ortools.linearsolver.MPObjective;
+import com.google.ortools.linearsolver.MPSolver;
+import com.google.ortools.linearsolver.MPVariable;
+import java.util.List;
+import org.p2pgrid.expert.model.ConvexModel;
+import org.p2pgrid.expert.model.LinearExpr;
+
+/**
+ * LP backend on Google OR-Tools' {@link MPSolver} API (never the model-proto path, which silently
+ * drops quadratic objective terms for HiGHS): the model is linearised by {@link Linearizer} and solved
+ * by HiGHS' simplex ({@code HIGHS_LP}), falling back to CLP and then GLOP when a solver is not
+ * available or reports numerical trouble.
+ *
+ * <p>Native libraries are loaded once per JVM. Each call builds its own {@link MPSolver} and deletes
+ * it afterwards, so calls may run concurrently. Solver output is suppressed unless
+ * {@link SolveOptions#solverOutput()}. Trap: OR-Tools' CLP and clp-java's libClp.so in one JVM crashed
+ * it (SIGSEGV in ClpSimplex::createRim1) — keep the clp-java QP backend away from the "CLP" chain entry.
+ * (Do not call {@code MPSolver.problemType()} on a HiGHS solver:
+ * OR-Tools 9.15's Java enum has no value for it and throws.)
+ */
+public final class OrToolsLpBackend implements SolverBackend {
+
+    /** The solver ids tried in order, as accepted by {@link MPSolver#createSolver(String)}. */
+    public static final List<String> DEFAULT_CHAIN = List.of("HIGHS_LP", "CLP", "GLOP");
+
+    private final List<String> chain;
+
+    public OrToolsLpBackend() {
+        this(DEFAULT_CHAIN);
+    }
+
+    /** @param chain solver ids tried in order, e.g. {@code List.of("GLOP")} */
+    public OrToolsLpBackend(List<String> chain) {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("at least one OR-Tools solver id is needed");
+        }
+        this.chain = List.copyOf(chain);
+    }
+
+    private static final class Natives {
+        static {
+            Loader.loadNativeLibraries();
+        }
+
+        static void ensureLoaded() {}
+    }
+
+    @Override
+    public String name() {
+        return "ortools-" + String.join("/", chain);
+    }
+
+    @Override
+    public Solution solve(ConvexModel model, SolveOptions options) {
+        long start = System.nanoTime();
+        Linearizer.Result linear = Linearizer.linearize(model, options);
+        Solution lp = solveLinear(linear.model(), options, true);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        if (!lp.isOptimal()) {
+            return new Solution(lp.status(), lp.explanation(), Double.NaN, new double[0], seconds, lp.backend(),
+                    linear.objectiveErrorBound());
+        }
+        double[] x = java.util.Arrays.copyOf(lp.x(), linear.originalVariables());
+        String summary = "OPTIMAL (linearised: " + options.squareSegments() + " segments per square, objective "
+                + "error bound " + linear.objectiveErrorBound() + "; discs as inscribed " + options.discSides()
+                + "-gons, radius factor " + linear.discRadiusFactor() + ")";
+        return new Solution(Solution.Status.OPTIMAL, summary, model.objectiveValue(x), x, seconds, lp.backend(),
+                linear.objectiveErrorBound());
+    }
+
+    /**
+     * Solves an already linear model (no squares, discs or quadratic objective terms).
+     *
+     * @param diagnose explain infeasibility/unboundedness (may re-solve auxiliary models)
+     */
+    Solution solveLinear(ConvexModel lp, SolveOptions options, boolean diagnose) {
+        if (!lp.squareEpigraphs().isEmpty() || !lp.discs().isEmpty() || lp.quadraticTermCount() > 0) {
+            throw new IllegalArgumentException("solveLinear needs a linear model; linearise it first");
+        }
+        Natives.ensureLoaded();
+        long start = System.nanoTime();
+        Solution last = null;
+        for (String id : chain) {
+            Solution s = solveWith(id, lp, options, start);
+            if (s == null) {
+                continue; // solver not available in this build
+            }
+            last = s;
+            if (s.status() != Solution.Status.NUMERICAL_TROUBLE) {
+                break;
+            }
+        }
+        if (last == null) {
+            return Solution.failed(Solution.Status.NOT_SOLVED, "NOT_SOLVED: none of the OR-Tools solvers " + chain
+                    + " is available in this OR-Tools build", (System.nanoTime() - start) * 1e-9, name());
+        }
+        if (!diagnose) {
+            return last;
+        }
+        if (last.status() == Solution.Status.INFEASIBLE || last.status() == Solution.Status.UNBOUNDED) {
+            // Simplex codes may report "infeasible or unbounded" as either; a feasibility solve
+            // (zero objective) tells which it is.
+            Solution feasibility = solveLinear(withoutObjective(lp), options, false);
+            double seconds = (System.nanoTime() - start) * 1e-9;
+            if (feasibility.isOptimal()) {
+                return Solution.failed(Solution.Status.UNBOUNDED, Diagnostics.explainUnbounded(lp), seconds,
+                        last.backend());
+            }
+            String why = Diagnostics.explainInfeasible(lp, m -> solveLinear(m, options, false));
+            return Solution.failed(Solution.Status.INFEASIBLE, why, (System.nanoTime() - start) * 1e-9,
+                    last.backend());
+        }
+        return last;
+    }
+
+    private Solution solveWith(String id, ConvexModel lp, SolveOptions options, long start) {
+        MPSolver solver = MPSolver.createSolver(id);
+        if (solver == null) {
+            return null;
+        }
+        String backend = "ortools-" + id;
+        try {
+            if (options.solverOutput()) {
+                solver.enableOutput();
+            } else {
+                solver.suppressOutput();
+                if (id.startsWith("HIGHS")) {
+                    solver.setSolverSpecificParametersAsString("output_flag=false\nlog_to_console=false\n");
+                }
+            }
+            solver.setTimeLimit((long) Math.ceil(options.timeLimitSeconds() * 1000));
+            double inf = MPSolver.infinity();
+            int n = lp.variableCount();
+            MPVariable[] vars = new MPVariable[n];
+            for (int v = 0; v < n; v++) {
+                vars[v] = solver.makeNumVar(clampInf(lp.lowerBound(v), inf), clampInf(lp.upperBound(v), inf), "");
+            }
+            for (ConvexModel.Row row : lp.rows()) {
+                MPConstraint c = solver.makeConstraint(clampInf(row.lb(), inf), clampInf(row.ub(), inf), "");
+                for (int k = 0; k < row.vars().length; k++) {
+                    c.setCoefficient(vars[row.vars()[k]], row.coefs()[k]);
+                }
+            }
+            MPObjective objective = solver.objective();
+            LinearExpr obj = lp.linearObjective();
+            double[] coef = new double[n];
+            for (int k = 0; k < obj.termCount(); k++) {
+                coef[obj.var(k)] += obj.coef(k);
+            }
+            for (int v = 0; v < n; v++) {
+                if (coef[v] != 0) {
+                    objective.setCoefficient(vars[v], coef[v]);
+                }
+            }
+            objective.setOffset(obj.constant());
+            objective.setMinimization();
+
+            long transferred = System.nanoTime();
+            MPSolver.ResultStatus status = solver.solve();
+            if (Boolean.getBoolean("p2pgrid.solver.trace")) {
+                System.out.printf("%s: transfer %.3f s, solve %.3f s, %d iterations%n", id,
+                        (transferred - start) * 1e-9, (System.nanoTime() - transferred) * 1e-9, solver.iterations());
+            }
+            double seconds = (System.nanoTime() - start) * 1e-9;
+            return switch (status) {
+                case OPTIMAL -> {
+                    double[] x = new double[n];
+                    for (int v = 0; v < n; v++) {
+                        x[v] = vars[v].solutionValue();
+                    }
+                    yield new Solution(Solution.Status.OPTIMAL, "OPTIMAL", lp.objectiveValue(x), x, seconds, backend, 0);
+                }
+                case INFEASIBLE -> Solution.failed(Solution.Status.INFEASIBLE, "INFEASIBLE", seconds, backend);
+                case UNBOUNDED -> Solution.failed(Solution.Status.UNBOUNDED, "UNBOUNDED", seconds, backend);
+                case FEASIBLE, NOT_SOLVED -> seconds >= options.timeLimitSeconds() * 0.95
+                        ? Solution.failed(Solution.Status.TIME_LIMIT, "TIME_LIMIT: " + id + " stopped at the time limit of "
+                                + options.timeLimitSeconds() + " s before proving optimality; raise the limit or shrink "
+                                + "the model (fewer linearisation segments, shorter horizon)", seconds, backend)
+                        : Solution.failed(Solution.Status.NOT_SOLVED, "NOT_SOLVED: " + id + " stopped with status "
+                                + status + " after " + seconds + " s without an optimal solution", seconds, backend);
+                case ABNORMAL, MODEL_INVALID -> Solution.failed(Solution.Status.NUMERICAL_TROUBLE, "NUMERICAL_TROUBLE: "
+                        + id + " returned " + status + ". Likely cause: coefficients of very different magnitudes "
+                        + "(check units: kW vs p.u., CNY/kWh vs CNY/MWh) or huge bounds used as 'infinity'", seconds,
+                        backend);
+            };
+        } finally {
+            solver.delete();
+        }
+    }
+
+    private static double clampInf(double v, double inf) {
+        return v >= inf ? inf : (v <= -inf ? -inf : v);
+    }
+
+    private static ConvexModel withoutObjective(ConvexModel lp) {
+        ConvexModel m = new ConvexModel();
+        for (int v = 0; v < lp.variableCount(); v++) {
+            m.addVariable(lp.varName(v), lp.lowerBound(v), lp.upperBound(v));
+        }
+        for (ConvexModel.Row row : lp.rows()) {
+            m.addConstraint(row.name(), Linearizer.rowExpr(row), row.lb(), row.ub());
+        }
+        return m;
+    }
+}
