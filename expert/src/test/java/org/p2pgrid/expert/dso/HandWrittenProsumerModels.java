@@ -30,7 +30,7 @@ import org.p2pgrid.expert.model.ProsumerModelFactory;
  *       the max of two lines, convex since λB &gt; λS) and a_k ≥ ±P_P2P (eq 19's |·|).</li>
  * </ul>
  */
-final class HandWrittenProsumerModels implements ProsumerModelFactory {
+public final class HandWrittenProsumerModels implements ProsumerModelFactory {
     private static final double INF = Double.POSITIVE_INFINITY;
 
     @Override
