@@ -49,6 +49,8 @@ final class Checker {
     private final List<Ir.Constraint> constraints = new ArrayList<>();
     private final Map<String, Ir.Export> exports = new LinkedHashMap<>();
     private final Map<String, Span> constraintNames = new HashMap<>();
+    /** Exports seen, valid or not: a rejected export must not also be reported as missing. */
+    private final Set<String> exportNames = new java.util.HashSet<>();
     private Node objective;
     private Span objectiveSpan;
     private int lets;
@@ -83,7 +85,7 @@ final class Checker {
                     "add `minimize <convex scalar cost>`, e.g. `minimize dt * sum(lambda_B * P_buy - lambda_S * P_sell)`");
         }
         for (String required : new TreeSet<>(REQUIRED_EXPORTS)) {
-            if (!exports.containsKey(required)) {
+            if (!exportNames.contains(required)) {
                 error(endOfProgram, "missing-export", "the program does not export " + required, null,
                         "add `export " + required + " = <affine [T] expression>`; the DSO needs P_EX, Q_EX and P_P2P");
             }
@@ -256,14 +258,14 @@ final class Checker {
                 Ast.Expr bigE = rel.equals("<=") ? re : le;
                 boolean ok = true;
                 if (!small.curvature().isConvex()) {
-                    error(smallE.span(), "dcp-constraint", "`" + rel + "` needs convex <= concave, but the "
-                                    + (rel.equals("<=") ? "left" : "right") + " (smaller) side is " + small.curvature().word(),
+                    error(smallE.span(), "dcp-constraint", need(rel) + ", but the "
+                                    + (rel.equals("<=") ? "left" : "right") + " side is " + small.curvature().word(),
                             smallE, "only a convex expression may be bounded from above, e.g. `square(x) <= c`, not `c <= square(x)`");
                     ok = false;
                 }
                 if (!big.curvature().isConcave()) {
-                    error(bigE.span(), "dcp-constraint", "`" + rel + "` needs convex <= concave, but the "
-                                    + (rel.equals("<=") ? "right" : "left") + " (larger) side is " + big.curvature().word(),
+                    error(bigE.span(), "dcp-constraint", need(rel) + ", but the "
+                                    + (rel.equals("<=") ? "right" : "left") + " side is " + big.curvature().word(),
                             bigE, "a convex expression cannot be bounded from below (non-convex set); reformulate, e.g. "
                                     + "split a variable into two nonnegative parts instead of `abs(x) >= c`");
                     ok = false;
@@ -272,6 +274,10 @@ final class Checker {
             }
             default -> throw new IllegalStateException(rel);
         }
+    }
+
+    private static String need(String rel) {
+        return rel.equals("<=") ? "`<=` needs convex <= concave" : "`>=` needs concave >= convex";
     }
 
     private Shape broadcastAll(Ast.ConstraintStmt c, List<Node> nodes) {
@@ -382,7 +388,7 @@ final class Checker {
                     "exports are " + String.join(", ", new TreeSet<>(ALLOWED_EXPORTS)));
             return;
         }
-        if (exports.containsKey(e.name())) {
+        if (!exportNames.add(e.name())) {
             error(e.nameSpan(), "duplicate-name", "`" + e.name() + "` is exported twice", e.name(), null);
             return;
         }
@@ -731,7 +737,7 @@ final class Checker {
                 best = candidate;
             }
         }
-        return best != null && bestDistance <= Math.max(1, name.length() / 3) ? best : null;
+        return best != null && bestDistance <= Math.max(2, name.length() / 3) ? best : null;
     }
 
     private static int editDistance(String a, String b) {

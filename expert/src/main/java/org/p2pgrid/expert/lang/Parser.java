@@ -59,6 +59,7 @@ final class Parser {
                 statement(out);
             } catch (SyntaxError e) {
                 errors.add(e.diagnostic);
+                nesting = 0;
                 if (errors.size() >= limits.maxErrors()) {
                     return out;
                 }

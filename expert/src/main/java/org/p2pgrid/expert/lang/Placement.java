@@ -172,7 +172,7 @@ final class Placement {
         for (Ir.Relation r : c.relations()) {
             LinearExpr[] l = eval(r.lhs());
             LinearExpr[] rr = eval(r.rhs());
-            int n = Math.max(l.length, rr.length);
+            int n = broadcastLength(r.lhs(), r.rhs());
             double lb = r.rel().equals(">=") || r.rel().equals("==") ? 0 : Double.NEGATIVE_INFINITY;
             double ub = r.rel().equals("<=") || r.rel().equals("==") ? 0 : Double.POSITIVE_INFINITY;
             boolean vector = r.lhs().shape().vector() || r.rhs().shape().vector();
@@ -189,8 +189,8 @@ final class Placement {
         double[] lo = constant(c.lower());
         double[] hi = constant(c.upper());
         LinearExpr[] m = eval(c.middle());
-        int n = Math.max(m.length, Math.max(lo.length, hi.length));
-        boolean vector = n > 1 || c.middle().shape().vector();
+        int n = broadcastLength(c.lower(), c.middle(), c.upper());
+        boolean vector = c.lower().shape().vector() || c.middle().shape().vector() || c.upper().shape().vector();
         for (int k = 0; k < n; k++) {
             double l = lo[lo.length == 1 ? 0 : k];
             double h = hi[hi.length == 1 ? 0 : k];
@@ -220,17 +220,28 @@ final class Placement {
         LinearExpr[] p = eval(d.p());
         LinearExpr[] q = eval(d.q());
         double[] r = constant(d.radius());
-        int n = Math.max(p.length, Math.max(q.length, r.length));
+        int n = broadcastLength(d.p(), d.q(), d.radius());
+        boolean vector = d.p().shape().vector() || d.q().shape().vector() || d.radius().shape().vector();
         for (int k = 0; k < n; k++) {
             double rk = r[r.length == 1 ? 0 : k];
             if (rk < 0) {
                 throw fail(d.span(), "param-sign", "the " + (d.radiusSquared() ? "squared " : "") + "radius of disc `"
-                        + d.name() + "` is " + rk + (n > 1 ? " at step " + k : "") + "; it must be >= 0", null);
+                        + d.name() + "` is " + rk + (vector ? " at step " + k : "") + "; it must be >= 0", null);
             }
             int x = asVariable(p[p.length == 1 ? 0 : k], d.span());
             int y = asVariable(q[q.length == 1 ? 0 : k], d.span());
-            model.addDisc(prefix + d.name() + (n > 1 ? "[" + k + "]" : ""), x, y, d.radiusSquared() ? Math.sqrt(rk) : rk);
+            model.addDisc(prefix + d.name() + (vector ? "[" + k + "]" : ""), x, y, d.radiusSquared() ? Math.sqrt(rk) : rk);
         }
+    }
+
+    /** Length of the elementwise combination of checked (broadcast-compatible) nodes. */
+    private int broadcastLength(Node... nodes) {
+        for (Node n : nodes) {
+            if (n.shape().vector()) {
+                return length(n);
+            }
+        }
+        return 1;
     }
 
     /** The variable an affine expression is, or a new variable defined equal to it. */
