@@ -51,6 +51,7 @@ final class Checker {
     private final Map<String, Span> constraintNames = new HashMap<>();
     /** Exports seen, valid or not: a rejected export must not also be reported as missing. */
     private final Set<String> exportNames = new java.util.HashSet<>();
+    private final java.util.IdentityHashMap<Node, long[]> measured = new java.util.IdentityHashMap<>();
     private Node objective;
     private Span objectiveSpan;
     private int lets;
@@ -145,7 +146,7 @@ final class Checker {
     }
 
     private Node bound(Ast.Expr e, Shape varShape, String var, String side) {
-        Node n = expr(e);
+        Node n = top(e);
         if (n == null) {
             return null;
         }
@@ -167,7 +168,7 @@ final class Checker {
             error(l.nameSpan(), "limit", "more than " + limits.maxLets() + " lets", l.name(), null);
             return;
         }
-        Node value = expr(l.value());
+        Node value = top(l.value());
         if (value != null && declare(l.name(), l.nameSpan(), new LetSym(value, l.nameSpan()))) {
             lets++;
         }
@@ -201,7 +202,7 @@ final class Checker {
         }
         List<Node> nodes = new ArrayList<>();
         for (Ast.Expr e : c.operands()) {
-            nodes.add(expr(e));
+            nodes.add(top(e));
         }
         if (nodes.contains(null)) {
             return;
@@ -302,10 +303,10 @@ final class Checker {
         int before = errors.size();
         Ast.Expr rhs = c.operands().get(1);
         boolean squared = !(rhs instanceof Ast.Call s && s.function().equals("square") && s.args().size() == 1);
-        Node p = expr(a.args().get(0));
-        Node q = expr(b.args().get(0));
-        Node r = expr(squared ? rhs : ((Ast.Call) rhs).args().get(0));
-        if (errors.size() > before) {
+        Node p = top(a.args().get(0));
+        Node q = top(b.args().get(0));
+        Node r = top(squared ? rhs : ((Ast.Call) rhs).args().get(0));
+        if (errors.size() > before || p == null || q == null || r == null) {
             return true; // already reported; do not report again through the generic path
         }
         if (!p.curvature().isAffine() || !q.curvature().isAffine() || !r.isConstant()) {
@@ -327,9 +328,9 @@ final class Checker {
                     + call.args().size(), call, "write `disc(P_RDG, Q_RDG, S_max)`");
             return;
         }
-        Node p = expr(call.args().get(0));
-        Node q = expr(call.args().get(1));
-        Node s = expr(call.args().get(2));
+        Node p = top(call.args().get(0));
+        Node q = top(call.args().get(1));
+        Node s = top(call.args().get(2));
         if (p == null || q == null || s == null) {
             return;
         }
@@ -364,7 +365,7 @@ final class Checker {
             return;
         }
         objectiveSpan = m.span();
-        Node n = expr(m.objective());
+        Node n = top(m.objective());
         if (n == null) {
             return;
         }
@@ -392,7 +393,7 @@ final class Checker {
             error(e.nameSpan(), "duplicate-name", "`" + e.name() + "` is exported twice", e.name(), null);
             return;
         }
-        Node n = expr(e.value());
+        Node n = top(e.value());
         if (n == null) {
             return;
         }
@@ -410,6 +411,57 @@ final class Checker {
     }
 
     // ---- expressions ----
+
+    /** A statement-level expression, with its let-expanded size and depth bounded (see {@link Limits}). */
+    private Node top(Ast.Expr e) {
+        Node n = expr(e);
+        if (n == null) {
+            return null;
+        }
+        long[] m = measure(n);
+        if (m[0] > 2L * limits.maxDepth() || m[1] > limits.maxExpressionNodes()) {
+            error(e.span(), "limit", "with its lets expanded this expression has " + (m[1] > limits.maxExpressionNodes()
+                    ? "more than " + limits.maxExpressionNodes() + " nodes" : "depth " + m[0] + " > " + 2 * limits.maxDepth()),
+                    e, "do not build lets from lets that double in size (e.g. `let b = a + a`); use sum(...) or scale by a number");
+            return null;
+        }
+        return n;
+    }
+
+    /** {depth, node count} of a node's expanded tree; memoised, so shared let values are measured once. */
+    private long[] measure(Node n) {
+        long[] m = measured.get(n);
+        if (m != null) {
+            return m;
+        }
+        long depth = 0;
+        long size = 0;
+        for (Node child : children(n)) {
+            long[] c = measure(child);
+            depth = Math.max(depth, c[0]);
+            size = Math.min(Long.MAX_VALUE / 4, size + c[1]);
+        }
+        m = new long[] {depth + 1, size + 1};
+        measured.put(n, m);
+        return m;
+    }
+
+    private static List<Node> children(Node n) {
+        if (n instanceof Ir.Add a) {
+            return List.of(a.a(), a.b());
+        } else if (n instanceof Ir.Negate g) {
+            return List.of(g.a());
+        } else if (n instanceof Ir.Scale s) {
+            return List.of(s.factor(), s.other());
+        } else if (n instanceof Ir.Atom a) {
+            return a.args();
+        } else if (n instanceof Ir.Pick p) {
+            return List.of(p.target());
+        } else if (n instanceof Ir.Range r) {
+            return List.of(r.target());
+        }
+        return List.of();
+    }
 
     private Node expr(Ast.Expr e) {
         if (e instanceof Ast.Num n) {

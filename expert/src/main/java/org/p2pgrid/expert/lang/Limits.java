@@ -15,15 +15,21 @@ package org.p2pgrid.expert.lang;
  * @param maxScalarVariables  scalar solver variables one placement may create, declared vars × T plus
  *                            auxiliary (epigraph) variables (default 100 000)
  * @param maxErrors           diagnostics reported at most per program (default 20)
+ * @param maxExpressionNodes  nodes of one statement's expression with every {@code let} expanded
+ *                            (default 100 000); stops {@code let b = a + a; let c = b + b; ...}
+ *                            from blowing up exponentially. The expanded depth is limited to
+ *                            2 × {@code maxDepth}.
  */
 public record Limits(int maxSourceChars, int maxTokens, int maxDepth, int maxParams, int maxVars, int maxLets,
-                     int maxConstraints, int maxHorizon, int maxScalarVariables, int maxErrors) {
+                     int maxConstraints, int maxHorizon, int maxScalarVariables, int maxErrors,
+                     int maxExpressionNodes) {
 
-    public static final Limits DEFAULT = new Limits(65_536, 16_384, 64, 64, 64, 128, 256, 10_000, 100_000, 20);
+    public static final Limits DEFAULT = new Limits(65_536, 16_384, 64, 64, 64, 128, 256, 10_000, 100_000, 20, 100_000);
 
     public Limits {
         if (maxSourceChars < 1 || maxTokens < 1 || maxDepth < 4 || maxParams < 0 || maxVars < 1 || maxLets < 0
-                || maxConstraints < 0 || maxHorizon < 1 || maxScalarVariables < 1 || maxErrors < 1) {
+                || maxConstraints < 0 || maxHorizon < 1 || maxScalarVariables < 1 || maxErrors < 1
+                || maxExpressionNodes < 1) {
             throw new IllegalArgumentException("limits must be positive (maxDepth >= 4): " + this);
         }
     }

@@ -2,6 +2,7 @@ package org.p2pgrid.expert.lang;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ class ProgramTest {
 
     @Test
     void limitsAreEnforcedWithClearErrors() {
-        Limits small = new Limits(200, 40, 8, 2, 2, 2, 2, 50, 30, 5);
+        Limits small = new Limits(200, 40, 8, 2, 2, 2, 2, 50, 30, 5, 1000);
         assertRule("limit", () -> Program.compile("#".repeat(201), small));
         assertRule("limit", () -> Program.compile("var x[T] ".repeat(20), small));
         assertRule("limit", () -> Program.compile("param a param b param c", small));
@@ -149,6 +150,16 @@ class ProgramTest {
                 "var x[T]\n" + "constraint c%d: x * x <= 1\n".repeat(1).replace("%d", "0") + "let a = x * x\nlet b = x * x\n"
                         + "minimize sum(x * x)\n", Limits.DEFAULT));
         assertTrue(many.diagnostics().size() >= 4, many.getMessage());
+    }
+
+    @Test
+    void letsThatDoubleCannotBlowUpExponentially() {
+        StringBuilder src = new StringBuilder("var x[T]\nlet a0 = x\n");
+        for (int i = 1; i <= 60; i++) {
+            src.append("let a").append(i).append(" = a").append(i - 1).append(" + a").append(i - 1).append('\n');
+        }
+        src.append("minimize sum(a60)\nexport P_EX = x, Q_EX = x, P_P2P = x\n");
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () -> assertRule("limit", () -> Program.compile(src.toString())));
     }
 
     @Test
