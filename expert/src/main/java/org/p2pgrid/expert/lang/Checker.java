@@ -314,7 +314,7 @@ final class Checker {
         }
         List<Node> all = List.of(p, q, r);
         if (broadcastAll(c, all) == null) {
-            error(c.span(), "shape-mismatch", "the arguments of the disc constraint have shapes " + p.shape() + ", "
+            error(c.operands().get(0).span(), "shape-mismatch", "the arguments of the disc constraint have shapes " + p.shape() + ", "
                     + q.shape() + " and " + r.shape(), c.operands().get(0), "all must be [T] or scalars");
             return true;
         }
@@ -694,9 +694,6 @@ final class Checker {
                     shape = Shape.SCALAR;
                 }
                 Curvature curv = allConstant ? Curvature.CONSTANT : max ? Curvature.CONVEX : Curvature.CONCAVE;
-                if (!allConstant && args.stream().allMatch(a -> a.curvature().isAffine())) {
-                    curv = max ? Curvature.CONVEX : Curvature.CONCAVE;
-                }
                 AtomKind kind = args.size() == 2 ? (max ? AtomKind.MAX : AtomKind.MIN) : (max ? AtomKind.MAX_OF : AtomKind.MIN_OF);
                 return atom(c, kind, args, shape, curv, sign);
             }

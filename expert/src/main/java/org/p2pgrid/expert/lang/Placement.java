@@ -274,44 +274,44 @@ final class Placement {
             return;
         }
         if (n instanceof Ir.Add a) {
-                objectiveTerms(a.a(), reduce(w, length(a.a()), 1), linear);
-                objectiveTerms(a.b(), reduce(w, length(a.b()), a.subtract() ? -1 : 1), linear);
+            objectiveTerms(a.a(), reduce(w, length(a.a()), 1), linear);
+            objectiveTerms(a.b(), reduce(w, length(a.b()), a.subtract() ? -1 : 1), linear);
         } else if (n instanceof Ir.Negate g) {
             objectiveTerms(g.a(), reduce(w, len, -1), linear);
         } else if (n instanceof Ir.Scale s) {
-                double[] c = constant(s.factor());
-                double[] wc = new double[len];
-                for (int k = 0; k < len; k++) {
-                    double ck = c[c.length == 1 ? 0 : k];
-                    if (s.divide() && ck == 0) {
-                        throw fail(s.span(), "division-by-zero", "the denominator is 0" + (len > 1 ? " at step " + k : ""),
-                                null);
-                    }
-                    wc[k] = s.divide() ? w[k] / ck : w[k] * ck;
+            double[] c = constant(s.factor());
+            double[] wc = new double[len];
+            for (int k = 0; k < len; k++) {
+                double ck = c[c.length == 1 ? 0 : k];
+                if (s.divide() && ck == 0) {
+                    throw fail(s.span(), "division-by-zero", "the denominator is 0" + (len > 1 ? " at step " + k : ""),
+                            null);
                 }
-                objectiveTerms(s.other(), reduce(wc, length(s.other()), 1), linear);
+                wc[k] = s.divide() ? w[k] / ck : w[k] * ck;
+            }
+            objectiveTerms(s.other(), reduce(wc, length(s.other()), 1), linear);
         } else if (n instanceof Ir.Atom a && a.kind() == Ir.AtomKind.SUM) {
-                double[] spread = new double[length(a.args().get(0))];
-                java.util.Arrays.fill(spread, w[0]);
-                objectiveTerms(a.args().get(0), spread, linear);
+            double[] spread = new double[length(a.args().get(0))];
+            java.util.Arrays.fill(spread, w[0]);
+            objectiveTerms(a.args().get(0), spread, linear);
         } else if (n instanceof Ir.Atom a && a.kind() == Ir.AtomKind.SQUARE && a.args().get(0).curvature().isAffine()
                     && allNonNegative(w)) {
-                LinearExpr[] x = eval(a.args().get(0));
-                for (int k = 0; k < len; k++) {
-                    if (w[k] == 0) {
-                        continue;
-                    }
-                    LinearExpr xk = x[x.length == 1 ? 0 : k];
-                    if (xk.termCount() == 1) {
-                        // w·(a·v + c)² = w·a²·v² + 2·w·a·c·v + w·c²
-                        double av = xk.coef(0);
-                        double c = xk.constant();
-                        model.addQuadraticObjective(xk.var(0), w[k] * av * av);
-                        linear.add(xk.var(0), 2 * w[k] * av * c).addConstant(w[k] * c * c);
-                    } else {
-                        model.addQuadraticObjective(asVariable(xk, a.span()), w[k]);
-                    }
+            LinearExpr[] x = eval(a.args().get(0));
+            for (int k = 0; k < len; k++) {
+                if (w[k] == 0) {
+                    continue;
                 }
+                LinearExpr xk = x[x.length == 1 ? 0 : k];
+                if (xk.termCount() == 1) {
+                    // w·(a·v + c)² = w·a²·v² + 2·w·a·c·v + w·c²
+                    double av = xk.coef(0);
+                    double c = xk.constant();
+                    model.addQuadraticObjective(xk.var(0), w[k] * av * av);
+                    linear.add(xk.var(0), 2 * w[k] * av * c).addConstant(w[k] * c * c);
+                } else {
+                    model.addQuadraticObjective(asVariable(xk, a.span()), w[k]);
+                }
+            }
         } else {
             LinearExpr[] e = eval(n);
             for (int k = 0; k < len; k++) {
@@ -382,42 +382,42 @@ final class Placement {
         int len = length(n);
         LinearExpr[] out = new LinearExpr[len];
         if (n instanceof Ir.VarRef v) {
-                int[] idx = varIndex[v.var()];
-                for (int k = 0; k < len; k++) {
-                    out[k] = LinearExpr.of(idx[k], 1);
-                }
+            int[] idx = varIndex[v.var()];
+            for (int k = 0; k < len; k++) {
+                out[k] = LinearExpr.of(idx[k], 1);
+            }
         } else if (n instanceof Ir.Add a) {
-                LinearExpr[] x = eval(a.a());
-                LinearExpr[] y = eval(a.b());
-                for (int k = 0; k < len; k++) {
-                    out[k] = new LinearExpr().add(x[x.length == 1 ? 0 : k], 1).add(y[y.length == 1 ? 0 : k],
-                            a.subtract() ? -1 : 1);
-                }
+            LinearExpr[] x = eval(a.a());
+            LinearExpr[] y = eval(a.b());
+            for (int k = 0; k < len; k++) {
+                out[k] = new LinearExpr().add(x[x.length == 1 ? 0 : k], 1).add(y[y.length == 1 ? 0 : k],
+                        a.subtract() ? -1 : 1);
+            }
         } else if (n instanceof Ir.Negate g) {
-                LinearExpr[] x = eval(g.a());
-                for (int k = 0; k < len; k++) {
-                    out[k] = new LinearExpr().add(x[k], -1);
-                }
+            LinearExpr[] x = eval(g.a());
+            for (int k = 0; k < len; k++) {
+                out[k] = new LinearExpr().add(x[k], -1);
+            }
         } else if (n instanceof Ir.Scale s) {
-                double[] c = constant(s.factor());
-                LinearExpr[] x = eval(s.other());
-                for (int k = 0; k < len; k++) {
-                    double ck = c[c.length == 1 ? 0 : k];
-                    if (s.divide() && ck == 0) {
-                        throw fail(s.span(), "division-by-zero", "the denominator is 0" + (len > 1 ? " at step " + k : ""),
-                                null);
-                    }
-                    out[k] = new LinearExpr().add(x[x.length == 1 ? 0 : k], s.divide() ? 1 / ck : ck);
+            double[] c = constant(s.factor());
+            LinearExpr[] x = eval(s.other());
+            for (int k = 0; k < len; k++) {
+                double ck = c[c.length == 1 ? 0 : k];
+                if (s.divide() && ck == 0) {
+                    throw fail(s.span(), "division-by-zero", "the denominator is 0" + (len > 1 ? " at step " + k : ""),
+                            null);
                 }
+                out[k] = new LinearExpr().add(x[x.length == 1 ? 0 : k], s.divide() ? 1 / ck : ck);
+            }
         } else if (n instanceof Ir.Atom a) {
             atom(a, out);
         } else if (n instanceof Ir.Pick p) {
-                LinearExpr[] x = eval(p.target());
-                out[0] = x[index(p, x.length)];
+            LinearExpr[] x = eval(p.target());
+            out[0] = x[index(p, x.length)];
         } else if (n instanceof Ir.Range r) {
-                LinearExpr[] x = eval(r.target());
-                int[] se = range(r, x.length);
-                System.arraycopy(x, se[0], out, 0, se[1] - se[0]);
+            LinearExpr[] x = eval(r.target());
+            int[] se = range(r, x.length);
+            System.arraycopy(x, se[0], out, 0, se[1] - se[0]);
         } else {
             throw new IllegalStateException("constant node evaluated as variable: " + n);
         }
@@ -527,38 +527,38 @@ final class Placement {
         } else if (n instanceof Ir.ParamRef p) {
             out = paramValues[p.param()];
         } else if (n instanceof Ir.Add a) {
-                double[] x = constant(a.a());
-                double[] y = constant(a.b());
-                for (int k = 0; k < len; k++) {
-                    double yk = y[y.length == 1 ? 0 : k];
-                    out[k] = x[x.length == 1 ? 0 : k] + (a.subtract() ? -yk : yk);
-                }
+            double[] x = constant(a.a());
+            double[] y = constant(a.b());
+            for (int k = 0; k < len; k++) {
+                double yk = y[y.length == 1 ? 0 : k];
+                out[k] = x[x.length == 1 ? 0 : k] + (a.subtract() ? -yk : yk);
+            }
         } else if (n instanceof Ir.Negate g) {
-                double[] x = constant(g.a());
-                for (int k = 0; k < len; k++) {
-                    out[k] = -x[k];
-                }
+            double[] x = constant(g.a());
+            for (int k = 0; k < len; k++) {
+                out[k] = -x[k];
+            }
         } else if (n instanceof Ir.Scale s) {
-                double[] c = constant(s.factor());
-                double[] x = constant(s.other());
-                for (int k = 0; k < len; k++) {
-                    double ck = c[c.length == 1 ? 0 : k];
-                    if (s.divide() && ck == 0) {
-                        throw fail(s.span(), "division-by-zero", "the denominator is 0" + (len > 1 ? " at step " + k : ""),
-                                null);
-                    }
-                    double xk = x[x.length == 1 ? 0 : k];
-                    out[k] = s.divide() ? xk / ck : xk * ck;
+            double[] c = constant(s.factor());
+            double[] x = constant(s.other());
+            for (int k = 0; k < len; k++) {
+                double ck = c[c.length == 1 ? 0 : k];
+                if (s.divide() && ck == 0) {
+                    throw fail(s.span(), "division-by-zero", "the denominator is 0" + (len > 1 ? " at step " + k : ""),
+                            null);
                 }
+                double xk = x[x.length == 1 ? 0 : k];
+                out[k] = s.divide() ? xk / ck : xk * ck;
+            }
         } else if (n instanceof Ir.Atom a) {
             constantAtom(a, out);
         } else if (n instanceof Ir.Pick p) {
-                double[] x = constant(p.target());
-                out[0] = x[index(p, x.length)];
+            double[] x = constant(p.target());
+            out[0] = x[index(p, x.length)];
         } else if (n instanceof Ir.Range r) {
-                double[] x = constant(r.target());
-                int[] se = range(r, x.length);
-                System.arraycopy(x, se[0], out, 0, se[1] - se[0]);
+            double[] x = constant(r.target());
+            int[] se = range(r, x.length);
+            System.arraycopy(x, se[0], out, 0, se[1] - se[0]);
         } else {
             throw new IllegalStateException("variable in a constant expression: " + n);
         }
