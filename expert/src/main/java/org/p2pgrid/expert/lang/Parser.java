@@ -450,6 +450,12 @@ final class Parser {
                 || t.text().equals("for") || t.text().equals("if"))) {
             return "this is not Python: there are no functions, imports, loops or ifs; write vector statements";
         }
+        if (t.is(Kind.IDENT) && t.text().equals("maximize")) {
+            return "there is no maximize: write `minimize -(...)` of the concave (e.g. revenue) expression, or minimize cost";
+        }
+        if (t.is(Kind.IDENT) && (t.text().equals("cp") || t.text().equals("np") || t.text().equals("from"))) {
+            return "this is not cvxpy/Python: declare with `param`/`var`, write constraints as `constraint name: ...`";
+        }
         if (t.is(Kind.IDENT) && t.text().equals("subject")) {
             return "write each constraint as `constraint name: lhs <= rhs`";
         }
