@@ -5,7 +5,7 @@ package org.p2pgrid.expert.lang;
  * variables; UNKNOWN is never produced by the checker (it reports an error where curvature would
  * become unknown, which is the most precise place to blame).
  */
-public enum Curvature {
+enum Curvature {
     CONSTANT, AFFINE, CONVEX, CONCAVE, UNKNOWN;
 
     boolean isConvex() {
