@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "p2pgrid 0.1.0",
         description = "MARL for real-time P2P energy trading in distribution networks.",
-        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class, PowerflowCommand.class})
+        subcommands = {SimulateCommand.class, ExpertCommand.class, CommandLine.HelpCommand.class, PowerflowCommand.class})
 public final class P2pGrid implements Runnable {
 
     static {

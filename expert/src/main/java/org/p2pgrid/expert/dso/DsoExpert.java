@@ -77,6 +77,7 @@ public final class DsoExpert {
         double solveSeconds = 0;
         double buildSeconds = 0;
         RadialPowerFlow powerFlow = new RadialPowerFlow(network);
+        int initialViolated = 0;
         for (int iteration = 1; ; iteration++) {
             long b0 = System.nanoTime();
             DsoProblem problem = DsoProblem.build(scenario, factory, day, t, states, vMin, vMax, ell);
@@ -133,6 +134,9 @@ public final class DsoExpert {
                 }
             }
             boolean feasible = violatedSteps == 0;
+            if (iteration == 1) {
+                initialViolated = violatedSteps;
+            }
             log.add(String.format("iteration %d: objective %.6f CNY, %d/%d checked steps violate the AC voltage band "
                             + "(worst %.5f p.u., AC range [%.5f, %.5f]), largest |V_lin - V_ac| %.5f p.u.%s",
                     iteration, solution.objective(), violatedSteps, checked, worst, minV, maxV, largestLinearError,
@@ -142,7 +146,7 @@ public final class DsoExpert {
                 String explanation = solution.explanation() + (feasible ? "" : "; AC check FAILED after " + iteration
                         + " iterations: " + violatedSteps + " steps still outside [" + limits.vMin() + ", "
                         + limits.vMax() + "] p.u., worst by " + worst + " p.u. (see the AC check log)");
-                check[0] = new DsoPlan.AcCheck(feasible, checked, violatedSteps, worst, minV, maxV, List.copyOf(log));
+                check[0] = new DsoPlan.AcCheck(feasible, checked, initialViolated, violatedSteps, worst, minV, maxV, List.copyOf(log));
                 return new DsoPlan(t, solution.status(), explanation, solution.objective(),
                         solution.linearisationErrorBound(), plan.actions[0], plan.actions, plan.pExKw, plan.qExKvar,
                         plan.pP2pKw, plan.pGridKw, plan.linearV, acV, solveSeconds, buildSeconds, iteration, check[0]);
@@ -229,7 +233,7 @@ public final class DsoExpert {
         return new DsoPlan(t, s.status(), why, Double.NaN, s.linearisationErrorBound(), new ProsumerAction[0],
                 new ProsumerAction[0][], new double[0][], new double[0][], new double[0][], new double[0][],
                 new double[0][], new double[0][], solveSeconds, buildSeconds, iterations,
-                new DsoPlan.AcCheck(false, 0, 0, Double.NaN, Double.NaN, Double.NaN, List.copyOf(log)));
+                new DsoPlan.AcCheck(false, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, List.copyOf(log)));
     }
 
     /** Model size, for reports. */

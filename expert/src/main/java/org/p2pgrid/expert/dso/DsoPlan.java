@@ -38,13 +38,14 @@ public record DsoPlan(int firstStep, Solution.Status status, String explanation,
      *
      * @param feasible          every checked step converged with all voltages in [v-min, v-max]
      * @param checkedSteps      how many steps were checked
+     * @param initialViolatedSteps checked steps the first (untightened) LinDistFlow plan violated in AC
      * @param violatedSteps     checked steps with a violation in the final plan
      * @param worstViolationPu  largest excursion outside the band in the final plan (0 if none)
      * @param minVoltagePu      lowest AC voltage over the checked steps
      * @param maxVoltagePu      highest AC voltage over the checked steps
      * @param log               per iteration: what the linear model missed and what was tightened
      */
-    public record AcCheck(boolean feasible, int checkedSteps, int violatedSteps, double worstViolationPu,
+    public record AcCheck(boolean feasible, int checkedSteps, int initialViolatedSteps, int violatedSteps, double worstViolationPu,
                           double minVoltagePu, double maxVoltagePu, List<String> log) {}
 
     public boolean isOptimal() {

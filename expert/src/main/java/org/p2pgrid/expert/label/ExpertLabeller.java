@@ -145,6 +145,22 @@ public final class ExpertLabeller {
             return new Label(fitToState(match.plan().actions()[step - match.plan().firstStep()], data, step, states),
                     Source.PLAN_REUSE, 0);
         }
+        DsoPlan plan = solveAndTrack(day, step, states, data, recent);
+        return new Label(fitToState(plan.actionsNow(), data, step, states), Source.SOLVE,
+                plan.solveSeconds() + plan.buildSeconds());
+    }
+
+    /**
+     * Solves the receding-horizon problem from {@code step} with the given states and keeps the plan
+     * for later labels of the same day (e.g. the perfect-foresight plan of a whole day from step 0).
+     */
+    public DsoPlan plan(int day, int step, DeviceState[] states) {
+        DayExogenous data = days.computeIfAbsent(day, d -> scenario.exogenous().day(d));
+        Deque<TrackedPlan> recent = plans.computeIfAbsent(day, d -> new ArrayDeque<>());
+        return solveAndTrack(day, step, states, data, recent);
+    }
+
+    private DsoPlan solveAndTrack(int day, int step, DeviceState[] states, DayExogenous data, Deque<TrackedPlan> recent) {
         DsoPlan plan = expert.plan(data, step, states);
         solves.incrementAndGet();
         solveSeconds.add(plan.solveSeconds() + plan.buildSeconds());
@@ -159,8 +175,7 @@ public final class ExpertLabeller {
                 recent.removeLast();
             }
         }
-        return new Label(fitToState(plan.actionsNow(), data, step, states), Source.SOLVE,
-                plan.solveSeconds() + plan.buildSeconds());
+        return plan;
     }
 
     /** The plan's actions may sit a hair outside the visited state's limits; the label must not. */

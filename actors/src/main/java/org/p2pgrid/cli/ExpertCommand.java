@@ -1,0 +1,164 @@
+package org.p2pgrid.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.p2pgrid.env.data.DataSplit;
+import org.p2pgrid.env.device.DeviceState;
+import org.p2pgrid.env.pomdp.EpisodeMetrics;
+import org.p2pgrid.env.pomdp.Episodes;
+import org.p2pgrid.env.pomdp.P2pTradingEnv;
+import org.p2pgrid.env.pomdp.Scenario;
+import org.p2pgrid.env.pomdp.Scenarios;
+import org.p2pgrid.env.pomdp.StepResult;
+import org.p2pgrid.expert.dso.DsoExpert;
+import org.p2pgrid.expert.dso.DsoPlan;
+import org.p2pgrid.expert.label.ExpertLabeller;
+import org.p2pgrid.expert.label.LabelCache;
+import org.p2pgrid.expert.lang.ReferenceModelFactory;
+import org.p2pgrid.expert.solver.OrToolsLpBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./p2pgrid expert}: the perfect-foresight expert (reference prosumer models + DSO with
+ * LinDistFlow and the AC security check) over a set of days, next to the rule-based policy.
+ */
+@Command(name = "expert", mixinStandardHelpOptions = true,
+        description = {"Runs the expert (reference prosumer models in the modelling language, composed by the DSO",
+                "with LinDistFlow network constraints and verified with the AC power flow) over a set of days.",
+                "Per day: the expert's cost when its labels are applied in the environment (the lower bound a",
+                "learned policy is compared against), the rule-based policy's cost, AC-check violations before and",
+                "after tightening, and solve times."})
+public final class ExpertCommand implements Callable<Integer> {
+
+    @Option(names = "--days", defaultValue = "validation",
+            description = "validation | test | training | all | comma list of day indices 0..364 (default: ${DEFAULT-VALUE})")
+    String days;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the generated profiles (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--config", description = "HOCON scenario file overriding reference.conf")
+    Path config;
+
+    @Option(names = "--cache", description = "directory for the durable expert label cache (default: none, memory only)")
+    Path cacheDir;
+
+    @Option(names = "--csv", description = "write the per-day results to this CSV file")
+    Path csv;
+
+    @Option(names = "--no-progress", description = "do not draw a progress bar")
+    boolean noProgress;
+
+    record DayResult(int day, double expertCost, double planObjective, double ruleCost, double expertViolationRate,
+                     int expertViolatedSteps, double ruleViolationRate, int acViolatedBefore, int acViolatedAfter,
+                     int acIterations, double planSeconds, long solves, long reuses) {}
+
+    @Override
+    public Integer call() throws IOException {
+        Scenario scenario = config == null ? Scenarios.defaults(seed) : Scenarios.fromFile(config, seed);
+        List<Integer> dayList = SimulateCommand.DaySelection.parse(days);
+        DsoExpert dso = new DsoExpert(scenario, new ReferenceModelFactory(), new OrToolsLpBackend(), DsoExpert.Options.defaults());
+        List<DayResult> results = new ArrayList<>();
+        try (LabelCache cache = cacheDir == null ? LabelCache.inMemory()
+                : LabelCache.open(cacheDir, Fingerprint.of(scenario, seed));
+             ProgressBar bar = progressBar(dayList.size())) {
+            ExpertLabeller labeller = new ExpertLabeller(scenario, dso, cache, ExpertLabeller.Options.defaults());
+            P2pTradingEnv env = new P2pTradingEnv(scenario);
+            for (int d : dayList) {
+                bar.setExtraMessage(DataSplit.date(d).toString());
+                results.add(runDay(scenario, env, labeller, d));
+                bar.step();
+            }
+        }
+        System.out.printf(Locale.ROOT, "Expert on %d prosumers, %d-bus feeder, %d days (%s), seed %d%n%n",
+                scenario.prosumers().size(), scenario.network().busCount(), dayList.size(), days, seed);
+        System.out.printf(Locale.ROOT, "%-4s %-10s %11s %11s %11s %8s %11s %11s %9s %6s %8s %6s%n",
+                "day", "date", "expert", "plan obj", "rule", "exp/rule", "exp viol", "rule viol", "AC b/a", "AC it",
+                "plan s", "solves");
+        double sumExpert = 0, sumRule = 0, sumExpViol = 0, sumRuleViol = 0, sumSeconds = 0;
+        for (DayResult r : results) {
+            System.out.printf(Locale.ROOT, "%-4d %-10s %11.2f %11.2f %11.2f %8.3f %11.3e %11.3e %4d/%-4d %6d %8.2f %6d%n",
+                    r.day(), DataSplit.date(r.day()), r.expertCost(), r.planObjective(), r.ruleCost(),
+                    r.expertCost() / r.ruleCost(), r.expertViolationRate(), r.ruleViolationRate(), r.acViolatedBefore(),
+                    r.acViolatedAfter(), r.acIterations(), r.planSeconds(), r.solves());
+            sumExpert += r.expertCost();
+            sumRule += r.ruleCost();
+            sumExpViol += r.expertViolationRate();
+            sumRuleViol += r.ruleViolationRate();
+            sumSeconds += r.planSeconds();
+        }
+        int n = results.size();
+        System.out.printf(Locale.ROOT, "%nmean cost/day: expert %.2f CNY, rule-based %.2f CNY (expert/rule %.3f); "
+                        + "violation rate: expert %.3e, rule %.3e p.u.; mean full-day plan time %.2f s%n",
+                sumExpert / n, sumRule / n, sumExpert / sumRule, sumExpViol / n, sumRuleViol / n, sumSeconds / n);
+        if (csv != null) {
+            writeCsv(results);
+            System.out.println("wrote " + csv);
+        }
+        return 0;
+    }
+
+    private static DayResult runDay(Scenario scenario, P2pTradingEnv env, ExpertLabeller labeller, int day) {
+        long solvesBefore = labeller.solves();
+        long reusesBefore = labeller.planReuses();
+        double[][] obs = env.reset(day);
+        DeviceState[] states = new DeviceState[scenario.prosumers().size()];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = env.deviceState(i);
+        }
+        DsoPlan plan = labeller.plan(day, 0, states); // the day's perfect-foresight plan
+        EpisodeMetrics expert = new EpisodeMetrics(scenario.gamma(), scenario.dtHours());
+        boolean done = false;
+        while (!done) {
+            int t = env.currentStep();
+            for (int i = 0; i < states.length; i++) {
+                states[i] = env.deviceState(i);
+            }
+            StepResult r = env.step(labeller.label(day, t, states).actions());
+            expert.add(r);
+            done = r.done();
+        }
+        EpisodeMetrics rule = Episodes.runDay(env, Scenarios.ruleBased(scenario), day);
+        var ac = plan.acCheck();
+        return new DayResult(day, expert.totalCost(), plan.objectiveCny(), rule.totalCost(), expert.violationRatePu(),
+                expert.violatedSteps(), rule.violationRatePu(), ac.initialViolatedSteps(), ac.violatedSteps(),
+                plan.iterations(), plan.solveSeconds() + plan.buildSeconds(), labeller.solves() - solvesBefore,
+                labeller.planReuses() - reusesBefore);
+    }
+
+    private ProgressBar progressBar(int total) {
+        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("expert").setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate();
+        if (noProgress) {
+            b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }));
+        }
+        return b.build();
+    }
+
+    private void writeCsv(List<DayResult> results) throws IOException {
+        if (csv.getParent() != null) {
+            Files.createDirectories(csv.getParent());
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
+            w.println("day,date,expert_cost_cny,plan_objective_cny,rule_cost_cny,expert_violation_rate_pu,"
+                    + "expert_violated_steps,rule_violation_rate_pu,ac_violated_steps_before,ac_violated_steps_after,"
+                    + "ac_iterations,plan_seconds,solves,plan_reuses");
+            for (DayResult r : results) {
+                w.printf(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.8e,%d,%.8e,%d,%d,%d,%.4f,%d,%d%n", r.day(),
+                        DataSplit.date(r.day()), r.expertCost(), r.planObjective(), r.ruleCost(), r.expertViolationRate(),
+                        r.expertViolatedSteps(), r.ruleViolationRate(), r.acViolatedBefore(), r.acViolatedAfter(),
+                        r.acIterations(), r.planSeconds(), r.solves(), r.reuses());
+            }
+        }
+    }
+}
