@@ -97,10 +97,7 @@ public final class Linearizer {
             range = range != null || isBounded(source, x) ? range : propagatedBounds(source);
             double[] lu = rangeOf(source, x, range, "objective term " + q + "*" + source.varName(x) + "^2");
             String name = "sq_obj[" + k + "](" + source.varName(x) + ")";
-            int s = lp.addVariable(name, minSquare(lu[0], lu[1]), Double.POSITIVE_INFINITY);
-            double h = secantObjective ? addSecants(lp, name, x, s, lu[0], lu[1], squareSegments)
-                    : addTangentCuts(lp, name, x, s, lu[0], lu[1], squareSegments);
-            lp.addObjective(LinearExpr.of(s, q));
+            double h = addSegmentColumns(lp, name, x, q, lu[0], lu[1], squareSegments, secantObjective);
             objectiveError += q * (h / 2) * (h / 2);
         }
 
@@ -117,6 +114,62 @@ public final class Linearizer {
             addInscribedPolygon(lp, disc, discSides);
         }
         return new Result(lp, n, objectiveError, epigraphViolation, radiusFactor);
+    }
+
+    /**
+     * Objective term q·x² as a convex piecewise-linear function in "segment columns" (the
+     * δ-formulation): x = l + Σ_j δ_j with 0 ≤ δ_j ≤ w_j and q·(l² + Σ_j m_j·δ_j) in the objective,
+     * slopes m_j increasing. Because the slopes increase and q ≥ 0 is minimised, an optimum fills the
+     * segments in order, so the objective equals q·g(x), g the piecewise-linear function with the
+     * given breakpoints: the max of the tangents at a_j = l + j·h (tangent cuts; breakpoints at the
+     * tangents' intersections, midway between tangent points, n + 1 pieces) or the interpolation of
+     * x² at the a_j (secants, n pieces). One row and n(+1) bounded columns instead of n + 1 rows and a
+     * column: bounded columns cost a simplex code almost nothing (bound flips), rows cost basis size.
+     * Returns h.
+     */
+    private static double addSegmentColumns(ConvexModel lp, String name, int x, double q, double l, double u,
+                                            int segments, boolean secant) {
+        LinearExpr link = LinearExpr.of(x, 1);
+        LinearExpr cost = new LinearExpr();
+        if (u - l <= 0) {
+            lp.addObjective(LinearExpr.of(x, q * 2 * l).addConstant(-q * l * l)); // the tangent at l: exact at x = l
+            return 0;
+        }
+        double h = (u - l) / segments;
+        double[] breaks;
+        double[] slopes;
+        if (secant) {
+            breaks = new double[segments + 1];
+            slopes = new double[segments];
+            for (int j = 0; j <= segments; j++) {
+                breaks[j] = j == segments ? u : l + j * h;
+            }
+            for (int j = 0; j < segments; j++) {
+                slopes[j] = breaks[j] + breaks[j + 1]; // (b² − a²)/(b − a)
+            }
+        } else {
+            breaks = new double[segments + 2];
+            slopes = new double[segments + 1];
+            breaks[0] = l;
+            breaks[segments + 1] = u;
+            for (int j = 0; j <= segments; j++) {
+                double a = j == segments ? u : l + j * h;
+                slopes[j] = 2 * a;
+                if (j < segments) {
+                    breaks[j + 1] = l + (j + 0.5) * h;
+                }
+            }
+        }
+        for (int j = 0; j < slopes.length; j++) {
+            double width = breaks[j + 1] - breaks[j];
+            int d = lp.addVariable(name + ".seg[" + j + "]", 0, width);
+            link.add(d, -1);
+            cost.add(d, q * slopes[j]);
+        }
+        lp.addEquality(name + ".link", link, l);
+        cost.addConstant(q * l * l);
+        lp.addObjective(cost);
+        return h;
     }
 
     /** Adds t ≥ 2a·x − a² at a = l + j·h, j = 0..segments; returns h. */
@@ -136,42 +189,26 @@ public final class Linearizer {
         return h;
     }
 
-    /**
-     * Adds s ≥ (a + b)·x − a·b for every segment [a, b] (the secant of x² through a and b); their
-     * max is the piecewise-linear interpolation of x² at the breakpoints, ≥ x², exceeding it by at
-     * most (h/2)² mid-segment. Returns h.
-     */
-    private static double addSecants(ConvexModel lp, String name, int x, int s, double l, double u, int segments) {
-        if (u - l <= 0) {
-            lp.addConstraint(name + ".secant[0]", new LinearExpr().add(s, 1).add(x, -2 * l), -l * l,
-                    Double.POSITIVE_INFINITY);
-            return 0;
-        }
-        double h = (u - l) / segments;
-        for (int j = 0; j < segments; j++) {
-            double a = l + j * h;
-            double b = j == segments - 1 ? u : l + (j + 1) * h;
-            lp.addConstraint(name + ".secant[" + j + "]", new LinearExpr().add(s, 1).add(x, -(a + b)), -a * b,
-                    Double.POSITIVE_INFINITY);
-        }
-        return h;
-    }
-
     private static void addInscribedPolygon(ConvexModel lp, ConvexModel.Disc disc, int sides) {
         double apothem = disc.radius() * Math.cos(Math.PI / sides);
+        double xl = lp.lowerBound(disc.x());
+        double xu = lp.upperBound(disc.x());
+        double yl = lp.lowerBound(disc.y());
+        double yu = lp.upperBound(disc.y());
         for (int k = 0; k < sides; k++) {
             double theta = 2 * Math.PI * (k + 0.5) / sides;
+            double c = Math.cos(theta);
+            double sn = Math.sin(theta);
+            // A side the variables' box already implies (e.g. all sides facing P < 0 when P ≥ 0, and
+            // at night, when P's upper bound is 0, all but none) is left out.
+            double boxMax = (c > 0 ? c * xu : c * xl) + (sn > 0 ? sn * yu : sn * yl);
+            if (boxMax <= apothem) {
+                continue;
+            }
             lp.addConstraint(disc.name() + ".side[" + k + "]",
-                    new LinearExpr().add(disc.x(), Math.cos(theta)).add(disc.y(), Math.sin(theta)),
+                    new LinearExpr().add(disc.x(), c).add(disc.y(), sn),
                     Double.NEGATIVE_INFINITY, apothem);
         }
-    }
-
-    private static double minSquare(double l, double u) {
-        if (l <= 0 && u >= 0) {
-            return 0;
-        }
-        return Math.min(l * l, u * u);
     }
 
     private static boolean isBounded(ConvexModel m, int x) {
