@@ -25,6 +25,21 @@ import org.p2pgrid.expert.model.LinearExpr;
  * nearby operating point (fixed numbers, so the model stays linear): they add that branch's AC
  * losses to the flow it must carry and the DistFlow current term to the voltage drop. Without them
  * LinDistFlow neglects losses and typically overestimates voltages of loaded feeders by a few 1e-3 p.u.
+ *
+ * <p><b>Formulation (for the simplex code; measured in benchmarks/RESULTS.md "Expert DSO solve"):</b>
+ * <ul>
+ *   <li>the voltage variable is w = S_base·(u − u_slack) (kW-equivalent), so the drop row reads
+ *       w_j − w_i + 2r·P + 2x·Q = S_base·(r² + x²)·ℓ with O(r) coefficients — in p.u.² the flow
+ *       coefficients 2r/S_base went down to 1.3e-10 on the 141-bus feeder, below HiGHS' 1e-9
+ *       small-matrix-value threshold, and HiGHS silently dropped them;</li>
+ *   <li>every flow gets the finite bounds its subtree implies (fixed loads and losses minus the
+ *       interval of the injections over the model's bounds): no free columns;</li>
+ *   <li>subtrees without any controllable injection are eliminated: their flows are constants and
+ *       their buses' voltages differ from their nearest active ancestor's by a constant, so their
+ *       limits become bounds on that ancestor's w (an empty intersection is kept as a named row, for
+ *       the infeasibility diagnostics). The feasible set of the remaining variables is unchanged.</li>
+ * </ul>
+ * {@link Variables} hence holds affine expressions, not variable indices.
  */
 public final class LinDistFlow {
 

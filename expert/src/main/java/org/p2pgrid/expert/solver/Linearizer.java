@@ -8,15 +8,22 @@ import org.p2pgrid.expert.model.LinearExpr;
  * Turns the convex parts of a {@link ConvexModel} into linear rows, with stated error bounds.
  *
  * <h2>Squares: outer approximation by tangent cuts</h2>
- * For a square t ≥ x² (an epigraph, or an objective term q·x² which becomes q·s with a new s ≥ x²)
- * over the variable's range [l, u], the range is cut into n = {@code squareSegments} segments of
- * width h = (u − l)/n and the n + 1 tangents at the segment ends are added as rows
- * t ≥ 2a·x − a² (a = l + j·h). Their maximum underestimates x² by at most (h/2)², reached midway
- * between two tangent points, and is exact at the tangent points. Hence, at any point x:
- * <pre>  0 ≤ q·x² − q·s ≤ q·(h/2)²  per objective term  (s at its smallest feasible value)</pre>
+ * For a square t ≥ x² (an epigraph, or an objective term q·x²) over the variable's range [l, u],
+ * the range is cut into n = {@code squareSegments} segments of width h = (u − l)/n and the n + 1
+ * tangents at the segment ends, t ≥ 2a·x − a² (a = l + j·h), are used. Their maximum g(x)
+ * underestimates x² by at most (h/2)², reached midway between two tangent points, and is exact at
+ * the tangent points. Hence, at any point x:
+ * <pre>  0 ≤ q·x² − q·g(x) ≤ q·(h/2)²  per objective term</pre>
  * and the model's objective error bound is Σ q_k·(h_k/2)² over the objective terms. A square
- * epigraph constraint may be violated by at most (h/2)² in t (reported as
- * {@link Result#epigraphViolationBound()}): outer approximation relaxes it.
+ * epigraph constraint is added as the n + 1 tangent rows and may be violated by at most (h/2)² in
+ * t (reported as {@link Result#epigraphViolationBound()}): outer approximation relaxes it.
+ *
+ * <p>An objective term q·g(x) is compiled as bounded <b>segment columns</b> rather than as n + 1
+ * rows on an epigraph variable: x = l + Σ δ_j, 0 ≤ δ_j ≤ width_j, objective q·(l² + Σ slope_j·δ_j)
+ * with increasing slopes (g is convex and piecewise linear with breakpoints at the tangents'
+ * intersections). Minimising fills the segments in order, so the value is q·g(x) exactly. Same
+ * optimum, but one row instead of n + 1 (measured on the 20-prosumer DSO day: 13 824 of 97 632 rows
+ * gone; bounded columns cost a simplex code bound flips, rows cost basis size and pivots).
  *
  * <p>Variables in squares need a finite range. If the model gives none, the range is derived by
  * interval propagation over the linear rows (a few passes of activity-bound tightening); if that
@@ -25,8 +32,8 @@ import org.p2pgrid.expert.model.LinearExpr;
  * the optimum).
  *
  * <p>Objective terms may instead use <b>secants</b> ({@link SolveOptions.ObjectiveSquares#SECANTS}):
- * s ≥ (a + b)·x − a·b per segment [a, b], the piecewise-linear interpolation, which
- * overestimates x² by at most (h/2)². Either way f(x_LP) − f* ∈ [0, Σ q·(h/2)²] on the same
+ * the piecewise-linear interpolation of x² at the a_j (slopes a_j + a_j+1, same segment columns),
+ * which overestimates x² by at most (h/2)². Either way f(x_LP) − f* ∈ [0, Σ q·(h/2)²] on the same
  * (polygonal) feasible set; which is tighter depends on the model (not on the DSO day: measured gap 0.65 % vs 0.47 % for tangents at 8 segments).
  *
  * <h2>Discs: inscribed polygon</h2>
@@ -34,7 +41,8 @@ import org.p2pgrid.expert.model.LinearExpr;
  * θ_k = 2π(k + ½)/n: a regular polygon with vertices on the circle at angles 2πj/n (so for n a
  * multiple of 4 the axis points (±r, 0), (0, ±r) stay feasible). It is conservative: every
  * LP-feasible point is truly feasible; the worst-case radius loss is r·(1 − cos(π/n)) (16 sides:
- * 1.9 %, 256 sides: 0.0075 %).
+ * 1.9 %, 256 sides: 0.0075 %). Sides already implied by the box of x and y are left out (with
+ * P ≥ 0 the eight facing P &lt; 0; at night, when P's upper bound is 0, all of them).
  */
 public final class Linearizer {
 

@@ -14,7 +14,16 @@ import org.p2pgrid.expert.model.LinearExpr;
 import org.p2pgrid.expert.solver.Linearizer;
 import org.p2pgrid.expert.solver.SolveOptions;
 
-/** Scratch harness (not a test): args N, params-string-with-; , reps. */
+/**
+ * Diagnostic harness (a main, not a test) for the DSO LP at t = 0, day 172: prints the linearised
+ * model's size, per-row-family coefficient ranges and column bound types, then solves it directly on
+ * {@link MPSolver} {@code reps} times. Args: N prosumers, HiGHS options ("a=b;c=d"), reps; system
+ * properties {@code -Dout=true} (solver log: presolve, simplex/IPM iterations), {@code -Dsolver=CLP},
+ * {@code -Ddrop=<regex>} (leave out rows whose name matches, e.g. "dso\\..*" for no network).
+ * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
+ * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
+ * the options take effect — check the log.)
+ */
 public final class DsoSolveExperiment {
     public static void main(String[] args) {
         Loader.loadNativeLibraries();
