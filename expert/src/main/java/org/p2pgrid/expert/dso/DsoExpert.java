@@ -222,7 +222,7 @@ public final class DsoExpert {
         double[][] v = new double[h][network.busCount()];
         for (int k = 0; k < h; k++) {
             for (int b = 0; b < network.busCount(); b++) {
-                v[k][b] = Math.sqrt(Math.max(0, x[problem.grid().u()[k][b]]));
+                v[k][b] = Math.sqrt(Math.max(0, problem.grid().u()[k][b].evaluate(x)));
             }
         }
         return new Extracted(actions, pEx, qEx, p2p, grid, v);

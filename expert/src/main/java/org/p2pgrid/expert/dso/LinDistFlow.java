@@ -25,17 +25,33 @@ import org.p2pgrid.expert.model.LinearExpr;
  * nearby operating point (fixed numbers, so the model stays linear): they add that branch's AC
  * losses to the flow it must carry and the DistFlow current term to the voltage drop. Without them
  * LinDistFlow neglects losses and typically overestimates voltages of loaded feeders by a few 1e-3 p.u.
+ *
+ * <p><b>Formulation (for the simplex code; measured in benchmarks/RESULTS.md "Expert DSO solve"):</b>
+ * <ul>
+ *   <li>the voltage variable is w = S_base·(u − u_slack) (kW-equivalent), so the drop row reads
+ *       w_j − w_i + 2r·P + 2x·Q = S_base·(r² + x²)·ℓ with O(r) coefficients — in p.u.² the flow
+ *       coefficients 2r/S_base went down to 1.3e-10 on the 141-bus feeder, below HiGHS' 1e-9
+ *       small-matrix-value threshold, and HiGHS silently dropped them;</li>
+ *   <li>every flow gets the finite bounds its subtree implies (fixed loads and losses minus the
+ *       interval of the injections over the model's bounds): no free columns;</li>
+ *   <li>subtrees without any controllable injection are eliminated: their flows are constants and
+ *       their buses' voltages differ from their nearest active ancestor's by a constant, so their
+ *       limits become bounds on that ancestor's w (an empty intersection is kept as a named row, for
+ *       the infeasibility diagnostics). The feasible set of the remaining variables is unchanged.</li>
+ * </ul>
+ * {@link Variables} hence holds affine expressions, not variable indices.
  */
 public final class LinDistFlow {
 
     /**
-     * Indices of the variables added, per horizon step.
+     * The network quantities per horizon step, as affine expressions over the model's variables (a
+     * constant where the formulation eliminated the quantity, see the class comment).
      *
      * @param u {@code [k][bus]} squared voltage magnitude, p.u.²
      * @param pKw {@code [k][branch]} active sending-end flow (slack side), kW
      * @param qKvar {@code [k][branch]} reactive sending-end flow, kvar
      */
-    public record Variables(int[][] u, int[][] pKw, int[][] qKvar) {}
+    public record Variables(LinearExpr[][] u, LinearExpr[][] pKw, LinearExpr[][] qKvar) {}
 
     /**
      * Inputs of one horizon, by step k and internal bus / branch index.
@@ -64,6 +80,7 @@ public final class LinDistFlow {
         int branches = network.branchCount();
         RadialTopology topo = network.topology();
         int slack = network.slackIndex();
+        int[] order = topo.bfsOrder();
         List<List<Integer>> children = new ArrayList<>(buses);
         for (int b = 0; b < buses; b++) {
             children.add(new ArrayList<>());
@@ -73,38 +90,136 @@ public final class LinDistFlow {
                 children.get(topo.parent(j)).add(j);
             }
         }
-        double kwToPu = network.toPu(1.0);
         int horizon = in.horizon();
-        int[][] u = new int[horizon][buses];
-        int[][] p = new int[horizon][branches];
-        int[][] q = new int[horizon][branches];
+        // A bus is active if its subtree holds a controllable injection at some step.
+        boolean[] active = new boolean[buses];
+        for (int idx = order.length - 1; idx >= 0; idx--) {
+            int j = order[idx];
+            boolean a = false;
+            for (int k = 0; k < horizon && !a; k++) {
+                a = (in.injectionKw() != null && in.injectionKw()[k][j] != null)
+                        || (in.injectionKvar() != null && in.injectionKvar()[k][j] != null);
+            }
+            for (int c : children.get(j)) {
+                a |= active[c];
+            }
+            active[j] = a || j == slack;
+        }
+        double kwToPu = network.toPu(1.0);
+        double s = 1 / kwToPu; // w = (u − u_slack)·S_base: the drop row's coefficients become O(r), O(x)
+        double uSlack = network.slackVmPu() * network.slackVmPu();
+        LinearExpr[][] u = new LinearExpr[horizon][buses];
+        LinearExpr[][] p = new LinearExpr[horizon][branches];
+        LinearExpr[][] q = new LinearExpr[horizon][branches];
         double inf = Double.POSITIVE_INFINITY;
+        double[] subP = new double[buses];   // Σ (load + loss) over the subtree, kW
+        double[] subQ = new double[buses];
+        double[] injLoP = new double[buses]; // interval of Σ injections over the subtree
+        double[] injHiP = new double[buses];
+        double[] injLoQ = new double[buses];
+        double[] injHiQ = new double[buses];
+        double[] offset = new double[buses]; // w_j − w_a (a = nearest active ancestor-or-self), inactive buses
+        int[] anchor = new int[buses];
+        double[] wLo = new double[buses];
+        double[] wHi = new double[buses];
+        int[] w = new int[buses];
         for (int k = 0; k < horizon; k++) {
-            for (int j = 0; j < buses; j++) {
-                if (j == slack) {
-                    double v2 = network.slackVmPu() * network.slackVmPu();
-                    u[k][j] = model.addVariable(prefix + "u[" + k + "," + j + "]", v2, v2);
-                } else {
-                    double lo = in.vMinPu()[k][j];
-                    double hi = in.vMaxPu()[k][j];
-                    u[k][j] = model.addVariable(prefix + "u[" + k + "," + j + "]", lo * lo, Math.max(lo * lo, hi * hi));
+            double[] ell = in.branchCurrentSqPu() == null ? null : in.branchCurrentSqPu()[k];
+            // Bottom-up: subtree sums of fixed load + losses, and intervals of the injections.
+            for (int idx = order.length - 1; idx >= 0; idx--) {
+                int j = order[idx];
+                double lossP = 0;
+                double lossQ = 0;
+                if (j != slack && ell != null) {
+                    int b = topo.parentBranch(j);
+                    lossP = network.toKw(network.branchR(b) * ell[b]);
+                    lossQ = network.toKw(network.branchX(b) * ell[b]);
+                }
+                subP[j] = in.busLoadKw()[k][j] + lossP;
+                subQ[j] = in.busLoadKvar()[k][j] + lossQ;
+                double[] ip = interval(model, in.injectionKw() == null ? null : in.injectionKw()[k][j]);
+                double[] iq = interval(model, in.injectionKvar() == null ? null : in.injectionKvar()[k][j]);
+                injLoP[j] = ip[0];
+                injHiP[j] = ip[1];
+                injLoQ[j] = iq[0];
+                injHiQ[j] = iq[1];
+                for (int c : children.get(j)) {
+                    subP[j] += subP[c];
+                    subQ[j] += subQ[c];
+                    injLoP[j] += injLoP[c];
+                    injHiP[j] += injHiP[c];
+                    injLoQ[j] += injLoQ[c];
+                    injHiQ[j] += injHiQ[c];
                 }
             }
-            for (int b = 0; b < branches; b++) {
-                p[k][b] = model.addVariable(prefix + "P[" + k + "," + b + "]", -inf, inf);
-                q[k][b] = model.addVariable(prefix + "Q[" + k + "," + b + "]", -inf, inf);
+            // Top-down: voltage offsets of eliminated buses relative to their active anchor, and
+            // the band of each active bus tightened by its eliminated descendants' bands.
+            for (int j : order) {
+                double lo = in.vMinPu()[k][j];
+                double hi = in.vMaxPu()[k][j];
+                double bandLo = j == slack ? 0 : s * (lo * lo - uSlack);
+                double bandHi = j == slack ? 0 : s * (Math.max(lo * lo, hi * hi) - uSlack);
+                if (active[j]) {
+                    anchor[j] = j;
+                    offset[j] = 0;
+                    wLo[j] = bandLo;
+                    wHi[j] = bandHi;
+                } else {
+                    int b = topo.parentBranch(j);
+                    int i = topo.parent(j);
+                    double r = network.branchR(b);
+                    double x = network.branchX(b);
+                    double l = ell == null ? 0 : ell[b];
+                    anchor[j] = anchor[i];
+                    offset[j] = offset[i] - 2 * (r * subP[j] + x * subQ[j]) * kwToPu * s + s * (r * r + x * x) * l;
+                    int a = anchor[j];
+                    wLo[a] = Math.max(wLo[a], bandLo - offset[j]);
+                    wHi[a] = Math.min(wHi[a], bandHi - offset[j]);
+                }
+            }
+            for (int j : order) {
+                if (!active[j]) {
+                    continue;
+                }
+                String name = prefix + "w[" + k + "," + j + "]";
+                if (wLo[j] <= wHi[j]) {
+                    w[j] = model.addVariable(name, wLo[j], wHi[j]);
+                } else { // an empty band: keep it as a named row, so infeasibility diagnostics can say where
+                    w[j] = model.addVariable(name, -inf, inf);
+                    model.addConstraint(prefix + "voltageBand[" + k + "," + j + "]", LinearExpr.of(w[j], 1), wLo[j], wHi[j]);
+                }
             }
             for (int j = 0; j < buses; j++) {
+                u[k][j] = LinearExpr.of(w[anchor[j]], 1 / s).addConstant(uSlack + offset[j] / s);
+            }
+            for (int j : order) {
                 if (j == slack) {
+                    continue;
+                }
+                int b = topo.parentBranch(j);
+                if (!active[j]) {
+                    p[k][b] = LinearExpr.constant(subP[j]);
+                    q[k][b] = LinearExpr.constant(subQ[j]);
+                } else {
+                    double pl = subP[j] - injHiP[j];
+                    double ph = subP[j] - injLoP[j];
+                    double ql = subQ[j] - injHiQ[j];
+                    double qh = subQ[j] - injLoQ[j];
+                    p[k][b] = LinearExpr.of(model.addVariable(prefix + "P[" + k + "," + b + "]", pl, ph), 1);
+                    q[k][b] = LinearExpr.of(model.addVariable(prefix + "Q[" + k + "," + b + "]", ql, qh), 1);
+                }
+            }
+            for (int j : order) {
+                if (j == slack || !active[j]) {
                     continue;
                 }
                 int b = topo.parentBranch(j);
                 int i = topo.parent(j);
                 double r = network.branchR(b);
                 double x = network.branchX(b);
-                double ell = in.branchCurrentSqPu() == null ? 0 : in.branchCurrentSqPu()[k][b];
-                LinearExpr pBal = LinearExpr.of(p[k][b], 1);
-                LinearExpr qBal = LinearExpr.of(q[k][b], 1);
+                double l = ell == null ? 0 : ell[b];
+                LinearExpr pBal = p[k][b].copy();
+                LinearExpr qBal = q[k][b].copy();
                 for (int c : children.get(j)) {
                     pBal.add(p[k][topo.parentBranch(c)], -1);
                     qBal.add(q[k][topo.parentBranch(c)], -1);
@@ -115,16 +230,34 @@ public final class LinDistFlow {
                 if (in.injectionKvar() != null && in.injectionKvar()[k][j] != null) {
                     qBal.add(in.injectionKvar()[k][j], 1);
                 }
-                double lossKw = network.toKw(r * ell);
-                double lossKvar = network.toKw(x * ell);
-                model.addEquality(prefix + "balanceP[" + k + "," + j + "]", pBal, in.busLoadKw()[k][j] + lossKw);
-                model.addEquality(prefix + "balanceQ[" + k + "," + j + "]", qBal, in.busLoadKvar()[k][j] + lossKvar);
-                LinearExpr drop = new LinearExpr().add(u[k][j], 1).add(u[k][i], -1)
-                        .add(p[k][b], 2 * r * kwToPu).add(q[k][b], 2 * x * kwToPu);
-                model.addEquality(prefix + "voltageDrop[" + k + "," + j + "]", drop, (r * r + x * x) * ell);
+                model.addEquality(prefix + "balanceP[" + k + "," + j + "]", pBal,
+                        in.busLoadKw()[k][j] + network.toKw(r * l));
+                model.addEquality(prefix + "balanceQ[" + k + "," + j + "]", qBal,
+                        in.busLoadKvar()[k][j] + network.toKw(x * l));
+                // s·(u_j − u_i + 2(r·P + x·Q)/S_base − (r² + x²)·ℓ) = 0 with w = s·(u − u_slack)
+                LinearExpr drop = new LinearExpr().add(w[j], 1).add(u[k][i], -s).addConstant(s * uSlack)
+                        .add(p[k][b], 2 * r * kwToPu * s).add(q[k][b], 2 * x * kwToPu * s);
+                model.addEquality(prefix + "voltageDrop[" + k + "," + j + "]", drop, s * (r * r + x * x) * l);
             }
         }
         return new Variables(u, p, q);
+    }
+
+    /** [min, max] of an expression over the model's variable bounds (±∞ where unbounded); [0, 0] for null. */
+    private static double[] interval(ConvexModel model, LinearExpr e) {
+        if (e == null) {
+            return new double[] {0, 0};
+        }
+        double lo = e.constant();
+        double hi = e.constant();
+        for (int t = 0; t < e.termCount(); t++) {
+            double a = e.coef(t);
+            double l = model.lowerBound(e.var(t));
+            double h = model.upperBound(e.var(t));
+            lo += a > 0 ? a * l : a * h;
+            hi += a > 0 ? a * h : a * l;
+        }
+        return new double[] {Double.isNaN(lo) ? Double.NEGATIVE_INFINITY : lo, Double.isNaN(hi) ? Double.POSITIVE_INFINITY : hi};
     }
 
     /** ℓ_b = |V_from − V_to|² / (r² + x²) per branch from an AC solution (magnitudes p.u., angles degrees). */

@@ -1,12 +1,12 @@
 package org.p2pgrid.expert.dso;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.p2pgrid.env.device.DeviceState;
 import org.p2pgrid.env.pomdp.DayExogenous;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.env.pomdp.Scenarios;
-import org.p2pgrid.expert.solver.Linearizer;
 import org.p2pgrid.expert.solver.OrToolsLpBackend;
 import org.p2pgrid.expert.solver.SolveOptions;
 import org.p2pgrid.expert.solver.Solution;
@@ -14,12 +14,17 @@ import org.p2pgrid.expert.solver.Solution;
 /**
  * Printed timings of full-day DSO solves (no assertions on time). Stands in for the JMH benchmark
  * until real prosumer models are available to the benchmarks module. Run with
- * {@code -Dp2pgrid.timing=20,100,300}.
+ * {@code -Dp2pgrid.timing=20,100,300} (optionally {@code -Dp2pgrid.timing.reps=5},
+ * {@code -Dp2pgrid.timing.full=true} to also time one LP with the full LinDistFlow network).
+ * Per N it prints, over the repetitions (after one warm-up), the median of: the first plan
+ * iteration's LP time (one solve), the whole plan's LP time
+ * and wall time (AC check and tightening included).
  */
 @EnabledIfSystemProperty(named = "p2pgrid.timing", matches = ".+")
 class DsoTimingTest {
     @Test
     void printTimings() {
+        int reps = Integer.getInteger("p2pgrid.timing.reps", 3);
         for (String n : System.getProperty("p2pgrid.timing").split(",")) {
             int prosumers = Integer.parseInt(n.trim());
             Scenario s = prosumers == 20 ? Scenarios.defaults(1) : Scenarios.synthetic(141, prosumers, 1);
@@ -31,23 +36,44 @@ class DsoTimingTest {
             for (int i = 0; i < prosumers; i++) {
                 states[i] = DeviceState.initial(s.prosumers().get(i));
             }
-            for (String chain : new String[] {"HIGHS_LP"}) {
-                OrToolsLpBackend backend = new OrToolsLpBackend(java.util.List.of(chain));
-                for (int rep = 0; rep < 2; rep++) {
-                    double[][][] band = DsoProblem.defaultVoltageBand(s, 0);
-                    long t0 = System.nanoTime();
-                    DsoProblem p = DsoProblem.build(s, new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
-                    long t1 = System.nanoTime();
-                    Linearizer.linearize(p.model(), SolveOptions.defaults());
-                    long t2 = System.nanoTime();
-                    Solution sol = backend.solve(p.model(), SolveOptions.defaults());
-                    long t3 = System.nanoTime();
-                    System.out.printf("N=%d buses=%d %s rep %d: %s; build %.3f s, linearise %.3f s, solve (incl. linearise) "
-                                    + "%.3f s, %s, objective %.3f%n", prosumers, s.network().busCount(), chain, rep,
-                            DsoExpert.describe(p.model()), (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9,
-                            sol.status(), sol.objective());
+            OrToolsLpBackend backend = new OrToolsLpBackend();
+            DsoExpert oneShot = new DsoExpert(s, new HandWrittenProsumerModels(), backend,
+                    new DsoExpert.Options(SolveOptions.defaults(), true, true, 1, 1e-3));
+            DsoExpert expert = new DsoExpert(s, new HandWrittenProsumerModels(), backend, DsoExpert.Options.defaults());
+            double[] first = new double[reps];
+            double[] planSolve = new double[reps];
+            double[] planWall = new double[reps];
+            DsoPlan plan = null;
+            for (int rep = -1; rep < reps; rep++) {
+                DsoPlan one = oneShot.plan(day, 0, states);
+                long t0 = System.nanoTime();
+                plan = expert.plan(day, 0, states);
+                double wall = (System.nanoTime() - t0) * 1e-9;
+                if (rep >= 0) {
+                    first[rep] = one.solveSeconds();
+                    planSolve[rep] = plan.solveSeconds();
+                    planWall[rep] = wall;
                 }
+                System.out.printf("N=%d buses=%d rep %d: first solve %.3f s (%s); plan: LP %.3f s, build %.3f s, wall %.3f s,"
+                                + " %d AC iteration(s), objective %.6f, AC feasible %s, %s%n", prosumers, s.network().busCount(),
+                        rep, one.solveSeconds(), one.acCheck().log().get(0), plan.solveSeconds(), plan.buildSeconds(), wall,
+                        plan.iterations(), plan.objectiveCny(), plan.acCheck().feasible(), plan.explanation());
+            }
+            System.out.printf("N=%d MEDIAN over %d: first solve %.3f s, plan LP %.3f s, plan wall %.3f s, %d AC iterations%n",
+                    prosumers, reps, median(first), median(planSolve), median(planWall), plan.iterations());
+            if (Boolean.getBoolean("p2pgrid.timing.full")) {
+                double[][][] band = DsoProblem.defaultVoltageBand(s, 0);
+                DsoProblem p = DsoProblem.build(s, new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
+                Solution sol = backend.solve(p.model(), SolveOptions.defaults());
+                System.out.printf("N=%d full-network LP (%s): %.3f s, %s, objective %.6f%n", prosumers,
+                        DsoExpert.describe(p.model()), sol.solveSeconds(), sol.status(), sol.objective());
             }
         }
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 }

@@ -23,11 +23,16 @@ import org.p2pgrid.expert.model.ProsumerModelFactory;
  *   <li>eqs (5)–(7): P_BESS = P_ch − P_dis, P_ch ∈ [0, P_ch,max], P_dis ∈ [0, P_dis,max],
  *       SOC_k = SOC_k−1 + (η·P_ch − P_dis/η)·Δt/E ∈ [SOC_min, SOC_max];</li>
  *   <li>eq (8): 0 ≤ P_CL ≤ α·P_Load;</li>
- *   <li>eq (9): P_EX = P_CDG + P_RDG + P_CL − P_Load − P_BESS = −P_Grid − P_P2P (P_Grid, P_P2P free);</li>
+ *   <li>eq (9): P_EX = P_CDG + P_RDG + P_CL − P_Load − P_BESS = −P_Grid − P_P2P with P_Grid = buy − sell and
+ *       P_P2P = p2p⁺ − p2p⁻, all four parts in [0, the largest import/export P_EX allows];</li>
  *   <li>eq (10): Q_EX = Q_RDG − Q_Load;</li>
- *   <li>eq (14) objective: Σ_k [grid_k + Δt·(c·P_CDG² + b·P_CDG) + Δt·γ·(P_ch + P_dis) + Δt·ρ·P_CL
- *       + Δt·(λDSO·a_k + λP2P_k·P_P2P)] with grid_k ≥ Δt·λB·P_Grid, grid_k ≥ Δt·λS·P_Grid (eq 15 as
- *       the max of two lines, convex since λB &gt; λS) and a_k ≥ ±P_P2P (eq 19's |·|).</li>
+ *   <li>eq (14) objective: Σ_k [Δt·(λB·buy − λS·sell) + Δt·(c·P_CDG² + b·P_CDG) + Δt·γ·(P_ch + P_dis)
+ *       + Δt·ρ·P_CL + Δt·(λDSO·(p2p⁺ + p2p⁻) + λP2P_k·(p2p⁺ − p2p⁻))]: eq 15 and eq 19's |·| through
+ *       nonnegative parts. Exact at an optimum: since λB &gt; λS and λDSO &gt; 0, buying and selling
+ *       at once (to the grid, in P2P, or grid one way and P2P the other, with Σ P2P = 0) always costs
+ *       more than netting, so an optimum has at most one part nonzero per pair, and the bounds cut off
+ *       only such non-optimal points. (Performance: this replaced free P_Grid/P_P2P with epigraph rows
+ *       grid_k ≥ …, a_k ≥ ±P_P2P — 4 rows and 3 free columns per prosumer-step — see benchmarks/RESULTS.md.)</li>
  * </ul>
  */
 public final class HandWrittenProsumerModels implements ProsumerModelFactory {
@@ -98,21 +103,30 @@ public final class HandWrittenProsumerModels implements ProsumerModelFactory {
             ex.add(cl, 1);
             aCl[k] = LinearExpr.of(cl, 1);
 
-            int grid = m.addVariable(px + "P_Grid" + s, -INF, INF);
-            int gridCost = m.addVariable(px + "grid_cost" + s, -INF, INF);
-            m.addConstraint(px + "grid_buy" + s, new LinearExpr().add(gridCost, 1).add(grid, -dt * f.buyCnyPerKwh()[k]), 0, INF);
-            m.addConstraint(px + "grid_sell" + s, new LinearExpr().add(gridCost, 1).add(grid, -dt * f.sellCnyPerKwh()[k]), 0, INF);
-            m.addObjective(LinearExpr.of(gridCost, 1));                                          // eq 15
-            int p2p = m.addVariable(px + "P_P2P" + s, -INF, INF);
-            int p2pAbs = m.addVariable(px + "P_P2P_abs" + s, 0, INF);
-            m.addConstraint(px + "p2p_abs_pos" + s, new LinearExpr().add(p2pAbs, 1).add(p2p, -1), 0, INF);
-            m.addConstraint(px + "p2p_abs_neg" + s, new LinearExpr().add(p2pAbs, 1).add(p2p, 1), 0, INF);
-            m.addObjective(new LinearExpr().add(p2pAbs, dt * f.dsoFeeCnyPerKwh()).add(p2p, dt * f.p2pCnyPerKwh()[k])); // eq 19
-            // eq 9: P_EX = −P_Grid − P_P2P
-            m.addEquality(px + "balance" + s, ex.copy().add(grid, 1).add(p2p, 1), 0);
+            // eq 15 and eq 19's |·| as nonnegative parts: P_Grid = buy − sell, P_P2P = p2p⁺ − p2p⁻
+            // (λB > λS and the fee > 0 make buying and selling at once never optimal).
+            double exLo = ex.constant();
+            double exHi = ex.constant();
+            for (int t = 0; t < ex.termCount(); t++) {
+                double a = ex.coef(t);
+                exLo += a * (a > 0 ? m.lowerBound(ex.var(t)) : m.upperBound(ex.var(t)));
+                exHi += a * (a > 0 ? m.upperBound(ex.var(t)) : m.lowerBound(ex.var(t)));
+            }
+            double inMax = Math.max(0, -exLo);
+            double outMax = Math.max(0, exHi);
+            int buy = m.addVariable(px + "P_buy" + s, 0, inMax);
+            int sell = m.addVariable(px + "P_sell" + s, 0, outMax);
+            int pPos = m.addVariable(px + "P_P2P+" + s, 0, inMax);
+            int pNeg = m.addVariable(px + "P_P2P-" + s, 0, outMax);
+            m.addObjective(new LinearExpr().add(buy, dt * f.buyCnyPerKwh()[k]).add(sell, -dt * f.sellCnyPerKwh()[k]));
+            double p2pPrice = dt * f.p2pCnyPerKwh()[k];
+            double fee = dt * f.dsoFeeCnyPerKwh();
+            m.addObjective(new LinearExpr().add(pPos, p2pPrice + fee).add(pNeg, -p2pPrice + fee));
+            LinearExpr bal = ex.copy().add(buy, 1).add(sell, -1).add(pPos, 1).add(pNeg, -1);
+            m.addEquality(px + "balance" + s, bal, 0);
             pEx[k] = ex;
             qEx[k] = LinearExpr.of(qr, 1).addConstant(-f.qLoadKvar()[k]); // eq 10
-            p2pExport[k] = LinearExpr.of(p2p, 1);
+            p2pExport[k] = new LinearExpr().add(pPos, 1).add(pNeg, -1);
         }
         exports.put(ProsumerModel.P_EX, pEx);
         exports.put(ProsumerModel.Q_EX, qEx);

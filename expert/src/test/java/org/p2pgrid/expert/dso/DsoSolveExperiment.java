@@ -1,0 +1,113 @@
+package org.p2pgrid.expert.dso;
+
+import com.google.ortools.Loader;
+import com.google.ortools.linearsolver.MPConstraint;
+import com.google.ortools.linearsolver.MPObjective;
+import com.google.ortools.linearsolver.MPSolver;
+import com.google.ortools.linearsolver.MPVariable;
+import org.p2pgrid.env.device.DeviceState;
+import org.p2pgrid.env.pomdp.DayExogenous;
+import org.p2pgrid.env.pomdp.Scenario;
+import org.p2pgrid.env.pomdp.Scenarios;
+import org.p2pgrid.expert.model.ConvexModel;
+import org.p2pgrid.expert.model.LinearExpr;
+import org.p2pgrid.expert.solver.Linearizer;
+import org.p2pgrid.expert.solver.SolveOptions;
+
+/**
+ * Diagnostic harness (a main, not a test) for the DSO LP at t = 0, day 172: prints the linearised
+ * model's size, per-row-family coefficient ranges and column bound types, then solves it directly on
+ * {@link MPSolver} {@code reps} times. Args: N prosumers, HiGHS options ("a=b;c=d"), reps; system
+ * properties {@code -Dout=true} (solver log: presolve, simplex/IPM iterations), {@code -Dsolver=CLP},
+ * {@code -Ddrop=<regex>} (leave out rows whose name matches, e.g. "dso\\..*" for no network).
+ * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
+ * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
+ * the options take effect — check the log.)
+ */
+public final class DsoSolveExperiment {
+    public static void main(String[] args) {
+        Loader.loadNativeLibraries();
+        int prosumers = Integer.parseInt(args[0]);
+        String params = args.length > 1 ? args[1].replace(';', '\n') : "";
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Scenario s = prosumers == 20 ? Scenarios.defaults(1) : Scenarios.synthetic(141, prosumers, 1);
+        if (prosumers > 140) {
+            s = Scenarios.synthetic(prosumers + 41, prosumers, 1);
+        }
+        DayExogenous day = s.exogenous().day(172);
+        DeviceState[] states = new DeviceState[prosumers];
+        for (int i = 0; i < prosumers; i++) {
+            states[i] = DeviceState.initial(s.prosumers().get(i));
+        }
+        double[][][] band = DsoProblem.defaultVoltageBand(s, 0);
+        DsoProblem p = DsoProblem.build(s, new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
+        ConvexModel lp = Linearizer.linearize(p.model(), SolveOptions.defaults()).model();
+        System.out.println(DsoExpert.describe(lp));
+        stats(lp);
+        for (int r = 0; r < reps; r++) {
+            MPSolver solver = MPSolver.createSolver(System.getProperty("solver", "HIGHS_LP"));
+            if (!params.isEmpty()) {
+                System.out.println("params ok: " + solver.setSolverSpecificParametersAsString(params));
+            }
+            if (Boolean.getBoolean("out")) solver.enableOutput(); else solver.suppressOutput();
+            long t0 = System.nanoTime();
+            double inf = MPSolver.infinity();
+            int n = lp.variableCount();
+            MPVariable[] vars = new MPVariable[n];
+            for (int v = 0; v < n; v++) {
+                vars[v] = solver.makeNumVar(Math.max(-inf, lp.lowerBound(v)), Math.min(inf, lp.upperBound(v)), "");
+            }
+            String drop = System.getProperty("drop", "#");
+            for (ConvexModel.Row row : lp.rows()) {
+                if (row.name().matches(drop)) continue;
+                MPConstraint c = solver.makeConstraint(Math.max(-inf, row.lb()), Math.min(inf, row.ub()), "");
+                for (int k = 0; k < row.vars().length; k++) {
+                    c.setCoefficient(vars[row.vars()[k]], row.coefs()[k]);
+                }
+            }
+            MPObjective o = solver.objective();
+            LinearExpr obj = lp.linearObjective();
+            double[] coef = new double[n];
+            for (int k = 0; k < obj.termCount(); k++) coef[obj.var(k)] += obj.coef(k);
+            for (int v = 0; v < n; v++) if (coef[v] != 0) o.setCoefficient(vars[v], coef[v]);
+            o.setOffset(obj.constant());
+            o.setMinimization();
+            long t1 = System.nanoTime();
+            MPSolver.ResultStatus st = solver.solve();
+            long t2 = System.nanoTime();
+            System.out.printf("rep %d: transfer %.3f s, solve %.3f s, %s, obj %.6f, iters %d%n", r, (t1 - t0) * 1e-9,
+                    (t2 - t1) * 1e-9, st, o.value(), solver.iterations());
+            solver.delete();
+        }
+    }
+
+    static void stats(ConvexModel m) {
+        int free = 0, lbOnly = 0, ubOnly = 0, boxed = 0, fixed = 0;
+        for (int v = 0; v < m.variableCount(); v++) {
+            boolean l = Double.isFinite(m.lowerBound(v)), u = Double.isFinite(m.upperBound(v));
+            if (l && u && m.lowerBound(v) == m.upperBound(v)) fixed++;
+            else if (l && u) boxed++;
+            else if (l) lbOnly++;
+            else if (u) ubOnly++;
+            else free++;
+        }
+        double amin = Double.POSITIVE_INFINITY, amax = 0;
+        long nnz = 0;
+        for (ConvexModel.Row r : m.rows()) {
+            for (double a : r.coefs()) {
+                if (a != 0) { amin = Math.min(amin, Math.abs(a)); amax = Math.max(amax, Math.abs(a)); nnz++; }
+            }
+        }
+        java.util.Map<String,double[]> fam = new java.util.TreeMap<>();
+        for (ConvexModel.Row r : m.rows()) {
+            String f = r.name().replaceAll("^p\\d+\\.", "p.").replaceAll("\\[.*", "");
+            double[] e = fam.computeIfAbsent(f, z -> new double[] {Double.POSITIVE_INFINITY, 0, 0, 0});
+            for (double a : r.coefs()) if (a != 0) { e[0] = Math.min(e[0], Math.abs(a)); e[1] = Math.max(e[1], Math.abs(a)); }
+            for (double b : new double[] {r.lb(), r.ub()}) if (Double.isFinite(b)) e[2] = Math.max(e[2], Math.abs(b));
+            e[3]++;
+        }
+        fam.forEach((k, e) -> System.out.printf("  %-40s n=%6.0f |a| [%.3g, %.3g] |rhs| <= %.3g%n", k, e[3], e[0], e[1], e[2]));
+        System.out.printf("vars: free %d, lb-only %d, ub-only %d, boxed %d, fixed %d; nnz %d; |a| in [%.3g, %.3g]%n",
+                free, lbOnly, ubOnly, boxed, fixed, nnz, amin, amax);
+    }
+}
