@@ -34,6 +34,7 @@ public final class P2pTradingEnv {
     private final int agents;
     private final Network network;
     private final RadialPowerFlow powerFlow;
+    private final BusLoads busLoads;
     private final int[] agentBus;
     private final double[] pLoadPu;
     private final double[] qLoadPu;
@@ -53,9 +54,10 @@ public final class P2pTradingEnv {
         this.agents = prosumers.size();
         this.network = scenario.network();
         this.powerFlow = new RadialPowerFlow(network);
+        this.busLoads = new BusLoads(scenario);
         this.agentBus = new int[agents];
         for (int i = 0; i < agents; i++) {
-            agentBus[i] = network.indexOf(prosumers.get(i).bus());
+            agentBus[i] = busLoads.agentBus(i);
         }
         this.pLoadPu = new double[network.busCount()];
         this.qLoadPu = new double[network.busCount()];
@@ -155,17 +157,7 @@ public final class P2pTradingEnv {
             totalCost += costs[i].total();
         }
 
-        // Bus loads for the AC power flow (eqs 11–12): background feeder load plus each prosumer's
-        // net consumption −P_EX and −Q_EX (eq 10: Q_EX = Q_RDG − Q_Load).
-        double bg = day.backgroundFactor()[t];
-        for (int b = 0; b < pLoadPu.length; b++) {
-            pLoadPu[b] = network.basePdPu(b) * bg;
-            qLoadPu[b] = network.baseQdPu(b) * bg;
-        }
-        for (int i = 0; i < agents; i++) {
-            pLoadPu[agentBus[i]] -= network.toPu(pExKw[i]);
-            qLoadPu[agentBus[i]] -= network.toPu(qExKvar[i]);
-        }
+        busLoads.fill(day, t, pExKw, qExKvar, pLoadPu, qLoadPu); // eqs 9–12
         PowerFlowResult pf = powerFlow.solve(pLoadPu, qLoadPu);
 
         RewardSettings rs = scenario.reward();

@@ -8,6 +8,7 @@ import org.p2pgrid.env.device.ProsumerSpec;
 import org.p2pgrid.env.grid.Network;
 import org.p2pgrid.env.grid.PowerFlowResult;
 import org.p2pgrid.env.grid.RadialPowerFlow;
+import org.p2pgrid.env.pomdp.BusLoads;
 import org.p2pgrid.env.pomdp.DayExogenous;
 import org.p2pgrid.env.pomdp.RewardSettings;
 import org.p2pgrid.env.pomdp.Scenario;
@@ -57,12 +58,14 @@ public final class DsoExpert {
     private final ProsumerModelFactory factory;
     private final SolverBackend backend;
     private final Options options;
+    private final BusLoads busLoads;
 
     public DsoExpert(Scenario scenario, ProsumerModelFactory factory, SolverBackend backend, Options options) {
         this.scenario = scenario;
         this.factory = factory;
         this.backend = backend;
         this.options = options;
+        this.busLoads = new BusLoads(scenario);
     }
 
     /** Plans from step t of {@code day} with every prosumer's device state before t. */
@@ -166,22 +169,12 @@ public final class DsoExpert {
         }
     }
 
-    /** AC power flow of one step's injections, exactly as the environment forms the bus loads. */
+    /** AC power flow of one step's injections, with the bus loads formed exactly as the environment forms them. */
     private PowerFlowResult acPowerFlow(RadialPowerFlow pf, DayExogenous day, int step, double[] pExKw, double[] qExKvar) {
-        Network network = scenario.network();
-        double bg = day.backgroundFactor()[step];
-        double[] p = new double[network.busCount()];
-        double[] q = new double[network.busCount()];
-        for (int b = 0; b < p.length; b++) {
-            p[b] = network.basePdPu(b) * bg;
-            q[b] = network.baseQdPu(b) * bg;
-        }
-        List<ProsumerSpec> specs = scenario.prosumers();
-        for (int i = 0; i < specs.size(); i++) {
-            int bus = network.indexOf(specs.get(i).bus());
-            p[bus] -= network.toPu(pExKw[i]);
-            q[bus] -= network.toPu(qExKvar[i]);
-        }
+        int buses = scenario.network().busCount();
+        double[] p = new double[buses];
+        double[] q = new double[buses];
+        busLoads.fill(day, step, pExKw, qExKvar, p, q);
         return pf.solve(p, q);
     }
 
