@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.p2pgrid.env.data.DataSplit;
 import org.p2pgrid.env.device.DeviceState;
 import org.p2pgrid.env.pomdp.EpisodeMetrics;
@@ -26,6 +24,7 @@ import org.p2pgrid.expert.label.LabelCache;
 import org.p2pgrid.expert.lang.ReferenceModelFactory;
 import org.p2pgrid.expert.solver.OrToolsLpBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,22 +32,11 @@ import picocli.CommandLine.Option;
  * LinDistFlow and the AC security check) over a set of days, next to the rule-based policy.
  */
 @Command(name = "expert", mixinStandardHelpOptions = true,
-        description = {"Runs the expert (reference prosumer models in the modelling language, composed by the DSO",
-                "with LinDistFlow network constraints and verified with the AC power flow) over a set of days.",
-                "Per day: the expert's cost when its labels are applied in the environment (the lower bound a",
-                "learned policy is compared against), the rule-based policy's cost, AC-check violations before and",
-                "after tightening, and solve times."})
+        description = "Runs the expert (reference prosumer models in the modelling language, composed by the DSO with LinDistFlow network constraints and verified with the AC power flow) over a set of days. Per day: the expert's cost when its labels are applied in the environment (the lower bound a learned policy is compared against), the rule-based policy's cost, AC-check violations before and after tightening, and solve times.")
 public final class ExpertCommand implements Callable<Integer> {
 
-    @Option(names = "--days", defaultValue = "validation",
-            description = "validation | test | training | all | comma list of day indices 0..364 (default: ${DEFAULT-VALUE})")
-    String days;
-
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the generated profiles (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--config", description = "HOCON scenario file overriding reference.conf")
-    Path config;
+    @Mixin
+    ScenarioOptions scenarioOptions;
 
     @Option(names = "--cache", description = "directory for the durable expert label cache (default: none, memory only)")
     Path cacheDir;
@@ -56,22 +44,20 @@ public final class ExpertCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "write the per-day results to this CSV file")
     Path csv;
 
-    @Option(names = "--no-progress", description = "do not draw a progress bar")
-    boolean noProgress;
-
     record DayResult(int day, double expertCost, double planObjective, double ruleCost, double expertViolationRate,
                      int expertViolatedSteps, double ruleViolationRate, int acViolatedBefore, int acViolatedAfter,
                      int acIterations, double planSeconds, long solves, long reuses) {}
 
     @Override
     public Integer call() throws IOException {
-        Scenario scenario = config == null ? Scenarios.defaults(seed) : Scenarios.fromFile(config, seed);
-        List<Integer> dayList = SimulateCommand.DaySelection.parse(days);
+        Scenario scenario = scenarioOptions.scenario();
+        List<Integer> dayList = scenarioOptions.dayList();
+        long seed = scenarioOptions.seed;
         DsoExpert dso = new DsoExpert(scenario, new ReferenceModelFactory(), new OrToolsLpBackend(), DsoExpert.Options.defaults());
         List<DayResult> results = new ArrayList<>();
         try (LabelCache cache = cacheDir == null ? LabelCache.inMemory()
                 : LabelCache.open(cacheDir, Fingerprint.of(scenario, seed));
-             ProgressBar bar = progressBar(dayList.size())) {
+             ProgressBar bar = scenarioOptions.progressBar("expert", dayList.size())) {
             ExpertLabeller labeller = new ExpertLabeller(scenario, dso, cache, ExpertLabeller.Options.defaults());
             P2pTradingEnv env = new P2pTradingEnv(scenario);
             for (int d : dayList) {
@@ -81,7 +67,7 @@ public final class ExpertCommand implements Callable<Integer> {
             }
         }
         System.out.printf(Locale.ROOT, "Expert on %d prosumers, %d-bus feeder, %d days (%s), seed %d%n%n",
-                scenario.prosumers().size(), scenario.network().busCount(), dayList.size(), days, seed);
+                scenario.prosumers().size(), scenario.network().busCount(), dayList.size(), scenarioOptions.days, seed);
         System.out.printf(Locale.ROOT, "%-4s %-10s %11s %11s %11s %8s %11s %11s %9s %6s %8s %6s%n",
                 "day", "date", "expert", "plan obj", "rule", "exp/rule", "exp viol", "rule viol", "AC b/a", "AC it",
                 "plan s", "solves");
@@ -134,15 +120,6 @@ public final class ExpertCommand implements Callable<Integer> {
                 expert.violatedSteps(), rule.violationRatePu(), ac.initialViolatedSteps(), ac.violatedSteps(),
                 plan.iterations(), plan.solveSeconds() + plan.buildSeconds(), labeller.solves() - solvesBefore,
                 labeller.planReuses() - reusesBefore);
-    }
-
-    private ProgressBar progressBar(int total) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("expert").setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate();
-        if (noProgress) {
-            b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }));
-        }
-        return b.build();
     }
 
     private void writeCsv(List<DayResult> results) throws IOException {

@@ -24,7 +24,20 @@ public final class P2pGrid implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new P2pGrid());
+        return new CommandLine(new P2pGrid()).setExecutionExceptionHandler(P2pGrid::reportBadInput);
+    }
+
+    /**
+     * Bad input (options, scenario files, case files, data) is the user's to fix: one line naming what
+     * is wrong and exit code 2, not a stack trace. Anything else is a bug and keeps its stack trace.
+     */
+    private static int reportBadInput(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException || e instanceof com.typesafe.config.ConfigException
+                || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+            cmd.getErr().println("p2pgrid " + cmd.getCommandName() + ": " + e.getMessage());
+            return 2;
+        }
+        throw e;
     }
 
     public static void main(String[] args) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.p2pgrid.env.data.DataSplit;
 import org.p2pgrid.env.market.CostBreakdown;
 import org.p2pgrid.env.pomdp.EpisodeMetrics;
@@ -23,39 +20,29 @@ import org.p2pgrid.env.pomdp.P2pTradingEnv;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.env.pomdp.Scenarios;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./p2pgrid simulate}: runs days of the default scenario under the baseline policies. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Runs the default scenario (141-bus feeder, 20 prosumers of Table I) over a set of days with",
-                "the rule-based and/or idle policy; prints a per-day table (cost by term, P2P volume, min/max",
-                "voltage, violations) and totals."})
+        description = "Runs the default scenario (141-bus feeder, 20 prosumers of Table I) over a set of days with the rule-based and/or idle policy; prints a per-day table (cost by term, P2P volume, min/max voltage, violations) and totals.")
 public final class SimulateCommand implements Callable<Integer> {
+
+    @Mixin
+    ScenarioOptions scenarioOptions;
 
     @Option(names = "--policy", defaultValue = "both",
             description = "rule | idle | both (default: ${DEFAULT-VALUE}); the per-day table shows the first named")
     String policy;
 
-    @Option(names = "--days", defaultValue = "validation",
-            description = "validation | test | training | all | a comma list of day-of-year indices 0..364 (default: ${DEFAULT-VALUE})")
-    String days;
-
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the generated profiles (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--config", description = "HOCON scenario file overriding reference.conf")
-    Path config;
-
     @Option(names = "--csv", description = "write the per-day results of every policy run to this CSV file")
     Path csv;
 
-    @Option(names = "--no-progress", description = "do not draw a progress bar")
-    boolean noProgress;
 
     @Override
     public Integer call() throws IOException {
-        Scenario scenario = config == null ? Scenarios.defaults(seed) : Scenarios.fromFile(config, seed);
-        List<Integer> dayList = DaySelection.parse(days);
+        Scenario scenario = scenarioOptions.scenario();
+        List<Integer> dayList = scenarioOptions.dayList();
         Map<String, JointPolicy> policies = new LinkedHashMap<>();
         switch (policy) {
             case "rule" -> policies.put("rule", Scenarios.ruleBased(scenario));
@@ -70,7 +57,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Map<String, List<EpisodeMetrics>> results = new LinkedHashMap<>();
         P2pTradingEnv env = new P2pTradingEnv(scenario);
         int total = dayList.size() * policies.size();
-        try (ProgressBar bar = progressBar(total)) {
+        try (ProgressBar bar = scenarioOptions.progressBar("simulate", total)) {
             for (var e : policies.entrySet()) {
                 List<EpisodeMetrics> perDay = new ArrayList<>();
                 for (int d : dayList) {
@@ -83,7 +70,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
 
         System.out.printf(Locale.ROOT, "Scenario: %d prosumers on a %d-bus feeder; %d days (%s); seed %d%n",
-                scenario.prosumers().size(), scenario.network().busCount(), dayList.size(), days, seed);
+                scenario.prosumers().size(), scenario.network().busCount(), dayList.size(), scenarioOptions.days,
+                scenarioOptions.seed);
         String first = results.keySet().iterator().next();
         System.out.println();
         System.out.println("Policy '" + first + "', per day (costs in CNY; voltage-violation rate = mean over steps and buses of max(0,|V-1|-0.05)):");
@@ -100,15 +88,6 @@ public final class SimulateCommand implements Callable<Integer> {
             System.out.println("\nwrote " + csv);
         }
         return 0;
-    }
-
-    private ProgressBar progressBar(int total) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("simulate").setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate();
-        if (noProgress) {
-            b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }));
-        }
-        return b.build();
     }
 
     private static void printTable(List<Integer> dayList, List<EpisodeMetrics> perDay) {
@@ -164,37 +143,6 @@ public final class SimulateCommand implements Callable<Integer> {
                             m.maxVoltage(), m.violationRatePu(), m.violatedSteps(), m.steps(), m.reward(), m.discountedReward());
                 }
             }
-        }
-    }
-
-    /** Parses {@code --days}. */
-    static final class DaySelection {
-        private DaySelection() {}
-
-        static List<Integer> parse(String spec) {
-            return switch (spec) {
-                case "validation" -> DataSplit.days(DataSplit.Split.VALIDATION);
-                case "test" -> DataSplit.days(DataSplit.Split.TEST);
-                case "training" -> DataSplit.days(DataSplit.Split.TRAINING);
-                case "all" -> java.util.stream.IntStream.range(0, 365).boxed().toList();
-                default -> {
-                    List<Integer> list = new ArrayList<>();
-                    for (String part : spec.split(",")) {
-                        int d;
-                        try {
-                            d = Integer.parseInt(part.trim());
-                        } catch (NumberFormatException ex) {
-                            throw new IllegalArgumentException("--days " + spec + ": '" + part.trim()
-                                    + "' is neither validation/test/training/all nor a day index 0..364");
-                        }
-                        if (d < 0 || d > 364) {
-                            throw new IllegalArgumentException("--days " + spec + ": day " + d + " is outside 0..364");
-                        }
-                        list.add(d);
-                    }
-                    yield list;
-                }
-            };
         }
     }
 }

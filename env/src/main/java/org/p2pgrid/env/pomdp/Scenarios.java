@@ -58,7 +58,7 @@ public final class Scenarios {
                     number(s, "reward.violation-coefficient"), number(s, "reward.v-min"), number(s, "reward.v-max"),
                     number(s, "reward.v-base"));
         } catch (IllegalArgumentException e) {
-            throw ScenarioConfigException.invalid(ROOT + ".reward", s.getValue("reward").render(), e.getMessage(),
+            throw ScenarioConfigException.invalid(ROOT + ".reward", s.getValue("reward").render(com.typesafe.config.ConfigRenderOptions.concise()), e.getMessage(),
                     s.getValue("reward").origin());
         }
         double gamma = number(s, "reward.discount");
