@@ -174,17 +174,14 @@ public final class DualReplay {
         Objects.requireNonNull(rng, "rng");
         int[] split = split(batch, labelledOnly);
         double beta = config.beta(samplesDrawn);
-        long[] refs = new long[batch];
-        Transition[] ts = new Transition[batch];
-        double[] w = new double[batch];
-        boolean[] mask = new boolean[batch];
-        normal.sampleInto(split[0], rng, beta, labelledOnly, refs, ts, w, mask, 0);
-        violation.sampleInto(split[1], rng, beta, labelledOnly, refs, ts, w, mask, split[0]);
+        ReplayBatch b = new ReplayBatch(shape, batch);
+        normal.sampleInto(split[0], rng, beta, labelledOnly, b, 0);
+        violation.sampleInto(split[1], rng, beta, labelledOnly, b, split[0]);
         for (int r = 0; r < batch; r++) {
-            refs[r] = encode(refs[r], r < split[0] ? NORMAL : VIOLATION);
+            b.refs[r] = encode(b.refs[r], r < split[0] ? NORMAL : VIOLATION);
         }
         samplesDrawn++;
-        return new ReplayBatch(refs, ts, w, mask);
+        return b;
     }
 
     /**

@@ -241,16 +241,13 @@ public final class PrioritizedReplay {
      * @throws IllegalStateException if there is nothing to draw from
      */
     public ReplayBatch sample(int n, SplittableRandom rng, double beta, boolean labelledOnly) {
-        long[] refs = new long[n];
-        Transition[] ts = new Transition[n];
-        double[] w = new double[n];
-        boolean[] mask = new boolean[n];
-        sampleInto(n, rng, beta, labelledOnly, refs, ts, w, mask, 0);
-        return new ReplayBatch(refs, ts, w, mask);
+        ReplayBatch b = new ReplayBatch(shape, Math.max(n, 0));
+        sampleInto(n, rng, beta, labelledOnly, b, 0);
+        return b;
     }
 
-    void sampleInto(int n, SplittableRandom rng, double beta, boolean labelledOnly, long[] refs, Transition[] ts,
-                    double[] w, boolean[] mask, int offset) {
+    /** Draws {@code n} rows into {@code b} starting at row {@code offset}; refs are this shard's sequence numbers. */
+    void sampleInto(int n, SplittableRandom rng, double beta, boolean labelledOnly, ReplayBatch b, int offset) {
         if (n < 0) {
             throw new IllegalArgumentException("batch size must be >= 0, got " + n);
         }
@@ -263,6 +260,8 @@ public final class PrioritizedReplay {
             throw new IllegalStateException("cannot sample " + n + " from an empty shard"
                     + (labelledOnly ? " (no labelled transitions)" : ""));
         }
+        int ol = shape.jointObsLength();
+        int al = shape.jointActionLength();
         double total = t.total();
         double pMin = t.min();
         double segment = total / n;
@@ -271,11 +270,24 @@ public final class PrioritizedReplay {
             int slot = t.find(u);
             double p = t.get(slot);
             int r = offset + j;
-            refs[r] = slotSeq[slot];
-            ts[r] = materialise(slot);
+            b.refs[r] = slotSeq[slot];
             // w_i = (N·P(i))^−β / max_j (N·P(j))^−β = (p_min / p_i)^β, in (0, 1].
-            w[r] = Math.max(Math.pow(pMin / p, beta), Double.MIN_NORMAL);
-            mask[r] = (flags[slot] & FLAG_LABELLED) != 0;
+            b.weights[r] = Math.max(Math.pow(pMin / p, beta), Double.MIN_NORMAL);
+            byte f = flags[slot];
+            boolean lab = (f & FLAG_LABELLED) != 0;
+            b.labelled[r] = lab;
+            System.arraycopy(obs, slot * ol, b.obs, r * ol, ol);
+            System.arraycopy(nextObs, slot * ol, b.nextObs, r * ol, ol);
+            System.arraycopy(act, slot * al, b.act, r * al, al);
+            if (lab) {
+                System.arraycopy(label, slot * al, b.labels, r * al, al);
+            }
+            b.rewards[r] = reward[slot];
+            b.dones[r] = (f & FLAG_DONE) != 0;
+            b.violations[r] = (f & FLAG_VIOLATION) != 0;
+            b.episodes[r] = episode[slot];
+            b.days[r] = day[slot];
+            b.steps[r] = step[slot];
         }
     }
 

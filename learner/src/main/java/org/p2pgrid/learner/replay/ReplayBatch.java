@@ -4,30 +4,60 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A sampled mini-batch: for each row, the opaque reference of the sampled transition (to pass back
- * to {@code updatePriorities} and {@code attachLabel}), a copy of the transition, its normalised
- * importance-sampling weight in (0, 1], and whether it carries an expert label (the mask for the
- * imitation term of eqs 38–40: unlabelled rows contribute to the critic and Q terms only).
- * Rows may repeat (sampling is with replacement). The arrays are owned by the batch; do not mutate.
+ * A sampled mini-batch. For each row: the opaque reference of the sampled transition (to pass back
+ * to {@code updatePriorities} and {@code attachLabel}), its normalised importance-sampling weight in
+ * (0, 1], whether it carries an expert label (the mask for the imitation term of eqs 38–40:
+ * unlabelled rows enter the critic and Q terms only), and its data, gathered once into flat
+ * row-major float arrays ready for the networks ({@code [row][agent][dim]} flattened). Rows may
+ * repeat (sampling is with replacement). {@link #transition(int)} materialises a row as a
+ * {@link Transition} on demand.
+ *
+ * <p>The {@code *Flat()} accessors return the batch's own arrays without copying (a batch is a
+ * short-lived, single-owner object; hand them to the tensor library and drop the batch). The other
+ * array accessors return copies.
  */
 public final class ReplayBatch {
-    private final long[] refs;
-    private final Transition[] transitions;
-    private final double[] weights;
-    private final boolean[] labelled;
+    private final ReplayShape shape;
+    final long[] refs;
+    final double[] weights;
+    final boolean[] labelled;
+    final float[] obs;
+    final float[] nextObs;
+    final float[] act;
+    final float[] labels;
+    final double[] rewards;
+    final boolean[] dones;
+    final boolean[] violations;
+    final long[] episodes;
+    final int[] days;
+    final int[] steps;
 
-    ReplayBatch(long[] refs, Transition[] transitions, double[] weights, boolean[] labelled) {
-        this.refs = refs;
-        this.transitions = transitions;
-        this.weights = weights;
-        this.labelled = labelled;
+    ReplayBatch(ReplayShape shape, int n) {
+        this.shape = shape;
+        refs = new long[n];
+        weights = new double[n];
+        labelled = new boolean[n];
+        obs = new float[n * shape.jointObsLength()];
+        nextObs = new float[n * shape.jointObsLength()];
+        act = new float[n * shape.jointActionLength()];
+        labels = new float[n * shape.jointActionLength()];
+        rewards = new double[n];
+        dones = new boolean[n];
+        violations = new boolean[n];
+        episodes = new long[n];
+        days = new int[n];
+        steps = new int[n];
+    }
+
+    public ReplayShape shape() {
+        return shape;
     }
 
     public int size() {
         return refs.length;
     }
 
-    /** Opaque references, one per row (encode shard and insertion sequence). */
+    /** Opaque references, one per row (encode shard and insertion sequence); a copy. */
     public long[] refs() {
         return refs.clone();
     }
@@ -36,15 +66,7 @@ public final class ReplayBatch {
         return refs[row];
     }
 
-    public Transition transition(int row) {
-        return transitions[row];
-    }
-
-    public List<Transition> transitions() {
-        return List.of(transitions);
-    }
-
-    /** Importance-sampling weights w_i = (N·P(i))^−β / max_j w_j, each in (0, 1]. */
+    /** Importance-sampling weights w_i = (N·P(i))^−β / max_j w_j, each in (0, 1]; a copy. */
     public double[] weights() {
         return weights.clone();
     }
@@ -53,7 +75,7 @@ public final class ReplayBatch {
         return weights[row];
     }
 
-    /** Imitation mask: true where the row has an expert label. */
+    /** Imitation mask: true where the row has an expert label; a copy. */
     public boolean[] labelledMask() {
         return labelled.clone();
     }
@@ -72,74 +94,59 @@ public final class ReplayBatch {
         return c;
     }
 
-    // ---- flat row-major gathers, convenient for NDArray creation ----
-
-    /** s_t of every row: {@code [row][agent][obsDim]} flattened. */
+    /** s_t of every row, {@code [row][agent][obsDim]} flattened (not a copy). */
     public float[] observationsFlat() {
-        if (transitions.length == 0) {
-            return new float[0];
-        }
-        int len = transitions[0].agents() * transitions[0].obsDim();
-        float[] out = new float[transitions.length * len];
-        for (int r = 0; r < transitions.length; r++) {
-            transitions[r].copyObservation(out, r * len);
-        }
-        return out;
+        return obs;
     }
 
-    /** s_{t+1} of every row, flattened like {@link #observationsFlat()}. */
+    /** s_{t+1} of every row, like {@link #observationsFlat()} (not a copy). */
     public float[] nextObservationsFlat() {
-        if (transitions.length == 0) {
-            return new float[0];
-        }
-        int len = transitions[0].agents() * transitions[0].obsDim();
-        float[] out = new float[transitions.length * len];
-        for (int r = 0; r < transitions.length; r++) {
-            transitions[r].copyNextObservation(out, r * len);
-        }
-        return out;
+        return nextObs;
     }
 
-    /** a_t of every row: {@code [row][agent][actionDim]} flattened. */
+    /** a_t of every row, {@code [row][agent][actionDim]} flattened (not a copy). */
     public float[] actionsFlat() {
-        if (transitions.length == 0) {
-            return new float[0];
-        }
-        int len = transitions[0].agents() * transitions[0].actionDim();
-        float[] out = new float[transitions.length * len];
-        for (int r = 0; r < transitions.length; r++) {
-            transitions[r].copyAction(out, r * len);
-        }
-        return out;
+        return act;
     }
 
-    /** Expert labels of every row, flattened like {@link #actionsFlat()}; zeros where unlabelled (see the mask). */
+    /** Expert labels, like {@link #actionsFlat()}; zeros where unlabelled, see {@link #labelledMask()} (not a copy). */
     public float[] expertLabelsFlat() {
-        if (transitions.length == 0) {
-            return new float[0];
-        }
-        int len = transitions[0].agents() * transitions[0].actionDim();
-        float[] out = new float[transitions.length * len];
-        for (int r = 0; r < transitions.length; r++) {
-            transitions[r].copyExpertLabel(out, r * len);
-        }
-        return out;
+        return labels;
     }
 
+    /** Rewards r_t; a copy. */
     public double[] rewards() {
-        double[] out = new double[transitions.length];
-        for (int r = 0; r < transitions.length; r++) {
-            out[r] = transitions[r].reward();
-        }
-        return out;
+        return rewards.clone();
     }
 
+    /** Done flags; a copy. */
     public boolean[] dones() {
-        boolean[] out = new boolean[transitions.length];
-        for (int r = 0; r < transitions.length; r++) {
-            out[r] = transitions[r].done();
+        return dones.clone();
+    }
+
+    /** Violation flags (equivalently: rows from the violation shard); a copy. */
+    public boolean[] violations() {
+        return violations.clone();
+    }
+
+    /** Row {@code row} as a {@link Transition} (a fresh copy). */
+    public Transition transition(int row) {
+        int ol = shape.jointObsLength();
+        int al = shape.jointActionLength();
+        return Transition.wrap(episodes[row], days[row], steps[row], shape.agents(), shape.obsDim(),
+                shape.actionDim(), Arrays.copyOfRange(obs, row * ol, row * ol + ol),
+                Arrays.copyOfRange(act, row * al, row * al + al), rewards[row],
+                Arrays.copyOfRange(nextObs, row * ol, row * ol + ol), dones[row], violations[row],
+                labelled[row] ? Arrays.copyOfRange(labels, row * al, row * al + al) : null);
+    }
+
+    /** All rows as transitions (fresh copies). */
+    public List<Transition> transitions() {
+        Transition[] ts = new Transition[refs.length];
+        for (int r = 0; r < ts.length; r++) {
+            ts[r] = transition(r);
         }
-        return out;
+        return List.of(ts);
     }
 
     @Override

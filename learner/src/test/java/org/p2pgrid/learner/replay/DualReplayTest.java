@@ -168,6 +168,38 @@ class DualReplayTest {
     }
 
     @Test
+    void batchRowsMatchTheStoredTransitionsAndFlatArrays() {
+        DualReplay r = new DualReplay(SHAPE, small());
+        for (int i = 0; i < 200; i++) {
+            long ref = r.add(Fixtures.transition(SHAPE, i, i % 3 == 0, i % 2 == 0));
+            assertEquals(Fixtures.transition(SHAPE, i, i % 3 == 0, i % 2 == 0), r.get(ref));
+        }
+        ReplayBatch b = r.sample(64, new SplittableRandom(8));
+        int ol = SHAPE.jointObsLength();
+        int al = SHAPE.jointActionLength();
+        for (int row = 0; row < b.size(); row++) {
+            Transition t = b.transition(row);
+            assertEquals(r.get(b.ref(row)), t);
+            assertEquals(t.hasExpertLabel(), b.labelled(row));
+            float[] o = new float[ol];
+            float[] n = new float[ol];
+            float[] a = new float[al];
+            float[] l = new float[al];
+            t.copyObservation(o, 0);
+            t.copyNextObservation(n, 0);
+            t.copyAction(a, 0);
+            t.copyExpertLabel(l, 0);
+            assertArrayEquals(o, Arrays.copyOfRange(b.observationsFlat(), row * ol, row * ol + ol));
+            assertArrayEquals(n, Arrays.copyOfRange(b.nextObservationsFlat(), row * ol, row * ol + ol));
+            assertArrayEquals(a, Arrays.copyOfRange(b.actionsFlat(), row * al, row * al + al));
+            assertArrayEquals(l, Arrays.copyOfRange(b.expertLabelsFlat(), row * al, row * al + al));
+            assertEquals(t.reward(), b.rewards()[row]);
+            assertEquals(t.done(), b.dones()[row]);
+            assertEquals(t.violation(), b.violations()[row]);
+        }
+    }
+
+    @Test
     void sameSeedSameBatches() {
         ReplayBatch a = filled(300, 50, small()).sample(128, new SplittableRandom(77));
         ReplayBatch b = filled(300, 50, small()).sample(128, new SplittableRandom(77));
