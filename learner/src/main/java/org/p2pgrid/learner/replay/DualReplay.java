@@ -332,7 +332,7 @@ public final class DualReplay {
             return new DualReplay(shape, config, normal, violation, samplesDrawn);
         } catch (EOFException e) {
             throw new ReplaySnapshotException("replay snapshot is truncated", e);
-        } catch (IllegalArgumentException | IllegalStateException | OutOfMemoryError e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ReplaySnapshotException("replay snapshot is inconsistent: " + e.getMessage(), e);
         }
     }

@@ -40,6 +40,7 @@ public final class PrioritizedReplay {
     static final int FLAG_VIOLATION = 2;
     static final int FLAG_LABELLED = 4;
     private static final int INITIAL_SLOTS = 1024;
+    static final double MAX_PRIORITY = 1e250;
 
     private final ReplayShape shape;
     private final int capacity;
@@ -100,8 +101,10 @@ public final class PrioritizedReplay {
         if (Double.isNaN(loss)) {
             throw new IllegalArgumentException("loss is NaN");
         }
+        // Clamped so that even capacity × p stays finite in the sum tree (an infinite loss is a bug
+        // upstream, but must not poison the buffer).
         double p = Math.pow(Math.min(Math.abs(loss), 1e30) + epsilon, alpha);
-        return Math.max(p, Double.MIN_NORMAL);
+        return Math.min(Math.max(p, Double.MIN_NORMAL), MAX_PRIORITY);
     }
 
     /** Priority given to new transitions: the current maximum in the shard, or 1 when empty. */

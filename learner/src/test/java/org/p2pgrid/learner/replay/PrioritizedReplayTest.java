@@ -190,6 +190,21 @@ class PrioritizedReplayTest {
     }
 
     @Test
+    void extremeLossesKeepTheTreeFinite() {
+        PrioritizedReplay r = new PrioritizedReplay(SHAPE, 8, 10.0, 1e-6);
+        long a = r.add(Fixtures.transition(0, false));
+        long b = r.add(Fixtures.transition(1, false));
+        assertTrue(r.updatePriority(a, Double.POSITIVE_INFINITY));
+        assertTrue(r.updatePriority(b, -1e300));
+        assertTrue(Double.isFinite(r.priority(a)) && Double.isFinite(r.priority(b)));
+        assertThrows(IllegalArgumentException.class, () -> r.updatePriority(a, Double.NaN));
+        ReplayBatch batch = r.sample(16, new SplittableRandom(1), 1.0, false);
+        for (double w : batch.weights()) {
+            assertTrue(w > 0 && w <= 1);
+        }
+    }
+
+    @Test
     void rejectsMismatchedShapes() {
         PrioritizedReplay r = new PrioritizedReplay(SHAPE, 8, 0.6, 1e-6);
         Transition other = Fixtures.transition(new ReplayShape(2, 4, 5), 1, false, false);
