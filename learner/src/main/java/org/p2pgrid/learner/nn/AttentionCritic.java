@@ -10,13 +10,13 @@ import java.util.SplittableRandom;
  * attention (eqs 31–34) → residual concat [X, E] → per-agent MLP → value per agent.
  *
  * <pre>
- *   eᵢ   = W₂ᵉ ReLU(W₁ᵉ [oᵢ, aᵢ] + b₁) + b₂          per-agent embedding MLP (own weights per agent)
+ *   eᵢ   = W₂ᵉ ReLU(W₁ᵉ [oᵢ, aᵢ] + b₁) + b₂        per-agent embedding MLP, d_model wide (own weights per agent)
  *   E    = [e₁; …; e_N]                          [N, d_model] per sample
  *   [Q₁ʰ, Q₂ʰ] = E W^Q, [K₁ʰ, K₂ʰ] = E W^K, Vʰ = E W^V                          (eq 31)
  *   headʰ = [softmax(Q₁ʰK₁ʰᵀ/√d_k) − ξʰ softmax(Q₂ʰK₂ʰᵀ/√d_k)] Vʰ                (eq 32)
  *   X    = Concat(head¹, …, headʰ) W^O                                           (eq 33)
  *   ξʰ   = exp(ξ_q1ʰ·ξ_k1ʰ) − exp(ξ_q2ʰ·ξ_k2ʰ) + ξ_init                            (eq 34)
- *   valueᵢ = MLPᵢ([Xᵢ, Eᵢ])                        residual concat, per-agent head
+ *   valueᵢ = w₂ᵢ ReLU(W₁ᵢ [Xᵢ, Eᵢ] + b₁ᵢ) + b₂ᵢ       residual concat, per-agent MLP head
  * </pre>
  *
  * <p>Readings of the paper where it is ambiguous:
@@ -40,6 +40,13 @@ import java.util.SplittableRandom;
  *   <li>The V network (actionDim 0) uses the same architecture on observations only.
  * </ul>
  * Per-agent layers are stacked weights with one batched matmul each ({@link StackedDense}).
+ *
+ * <p>Cost: unlike the MLP critic (B rows), every layer here runs on B·N agent tokens (2 560 at
+ * batch 128, 20 agents), so widths matter ~N× more. Hence the MAAC-like sizes: embedding
+ * in → d_model → d_model, attention at d_model = 128 with 4 heads of 32, and ONE hidden layer
+ * (width {@link NetworkConfig#hidden()}) in the output head. A first version with 256-wide embedding
+ * and a two-hidden-layer head (~5.7 M parameters) took ~230 ms per forward+backward at batch 128 on
+ * one thread; see benchmarks/RESULTS.md "Networks".
  */
 public final class AttentionCritic implements Critic {
     private final int agents;
@@ -63,7 +70,6 @@ public final class AttentionCritic implements Critic {
     private final NDArray xiInit;
     private final NDArray invSqrtDk;
     private final StackedDense head1;
-    private final StackedDense head2;
     private final StackedDense headOut;
 
     public AttentionCritic(NDManager manager, String name, int agents, int obsDim, int actionDim,
@@ -79,8 +85,8 @@ public final class AttentionCritic implements Critic {
         SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + 7919 * salt + 5);
         int in = obsDim + actionDim;
         int h = config.hidden();
-        this.embed1 = new StackedDense(params, name + ".embed1", rng, agents, in, h);
-        this.embed2 = new StackedDense(params, name + ".embed2", rng, agents, h, dModel);
+        this.embed1 = new StackedDense(params, name + ".embed1", rng, agents, in, dModel);
+        this.embed2 = new StackedDense(params, name + ".embed2", rng, agents, dModel, dModel);
         this.wQ = params.uniform(name + ".WQ", rng, dModel, dModel, 2L * heads * dK);   // eq 31
         this.wK = params.uniform(name + ".WK", rng, dModel, dModel, 2L * heads * dK);   // eq 31
         this.wV = params.uniform(name + ".WV", rng, dModel, dModel, (long) heads * dK); // eq 31
@@ -92,7 +98,6 @@ public final class AttentionCritic implements Critic {
         this.xiInit = c.of(config.xiInit());
         this.invSqrtDk = c.of(1.0 / Math.sqrt(dK));
         this.head1 = new StackedDense(params, name + ".head1", rng, agents, 2 * dModel, h);
-        this.head2 = new StackedDense(params, name + ".head2", rng, agents, h, h);
         this.headOut = new StackedDense(params, name + ".out", rng, agents, h, 1);
     }
 
@@ -104,7 +109,6 @@ public final class AttentionCritic implements Critic {
         NDArray attended = differentialAttention(e);                         // X [B, N, d_model]
         NDArray z = attended.concat(e, 2).transpose(1, 0, 2);               // residual concat [X, E] → [N, B, 2d]
         NDArray h = Activation.relu(head1.apply(z));
-        h = Activation.relu(head2.apply(h));
         return headOut.apply(h).reshape(agents, b).transpose(1, 0);        // [B, N]
     }
 

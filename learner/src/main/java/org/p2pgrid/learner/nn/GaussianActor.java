@@ -105,34 +105,60 @@ public final class GaussianActor {
      * [B, obsDim]. {@code lo}, {@code hi}: [k] or [B, k]; {@code eps}: [B, k] standard normal.
      */
     public ActorSample sample(NDArray obs, NDArray lo, NDArray hi, NDArray eps) {
-        NDManager step = obs.getManager();
+        return sample(obs, squash(obs.getManager(), lo, hi), eps);
+    }
+
+    /** {@link #sample(NDArray, NDArray, NDArray, NDArray)} with the bounds prepared once ({@link #squash}). */
+    public ActorSample sample(NDArray obs, Squash bounds, NDArray eps) {
         NDArray h = trunk(obs);
         NDArray mean = meanHead.apply(h);
         NDArray logStd = logStdHead.apply(h).maximum(logStdMin).minimum(logStdMax); // clamped log σ
         NDArray std = logStd.exp();
-        NDArray u = eps == null ? mean : eps.mul(std).add(mean);                     // u = μ + σ·ε
-        NDArray y = u.tanh();                                                       // squash
-        NDArray half = local(step, hi.sub(lo)).mul(c.of(0.5));                      // (hi − lo)/2
-        NDArray action = y.add(c.of(1)).mul(half).add(lo);                          // affine into [lo, hi]
+        NDArray u = eps == null ? mean : eps.mul(std).add(mean);                     // u = μ + σ·ε (reparameterised)
+        NDArray y = u.tanh();                                                       // squash into (−1, 1)
+        NDArray action = y.mul(bounds.half()).add(bounds.mid());                    // affine into (lo, hi)
 
         NDArray gaussLogPdf = (eps == null ? mean.zerosLike() : eps.square().mul(c.of(-0.5)))
                 .sub(logStd).sub(c.of(HALF_LOG_2PI));                               // log N(u; μ, σ)
         NDArray softplus = Activation.softPlus(u.mul(c.of(-2)));
         NDArray logOneMinusTanhSq = u.add(softplus).neg().add(c.of(Math.log(2))).mul(c.of(2)); // log(1 − tanh² u)
-        NDArray logProb = gaussLogPdf.sub(logOneMinusTanhSq).sub(half.log()).sum(new int[] {-1});
+        NDArray logProb = gaussLogPdf.sub(logOneMinusTanhSq).sub(bounds.logHalf()).sum(new int[] {-1});
         return new ActorSample(mean, logStd, std, u, y, action, logProb);
     }
 
     /**
-     * Greedy decision a = lo + (tanh μ + 1)(hi − lo)/2 for observations [B, obsDim] (B = 1 at
-     * execution): only the trunk and the mean head, run without autograd recording.
+     * Greedy decision a = mid + half·tanh(μ) for observations [B, obsDim] (B = 1 at execution): only
+     * the trunk and the mean head, run without autograd recording.
      */
     public NDArray greedyAction(NDArray obs, NDArray lo, NDArray hi) {
+        return Djl.noGrad(() -> greedyAction(obs, squash(obs.getManager(), lo, hi)));
+    }
+
+    /** {@link #greedyAction(NDArray, NDArray, NDArray)} with prepared bounds — the low-latency path. */
+    public NDArray greedyAction(NDArray obs, Squash bounds) {
+        return Djl.noGrad(() -> meanHead.apply(trunk(obs)).tanh().mul(bounds.half()).add(bounds.mid()));
+    }
+
+    /**
+     * The affine part of the squash for bounds [lo, hi], computed once without autograd into
+     * {@code manager} (a per-step manager, or a long-lived one for static bounds).
+     */
+    public static Squash squash(NDManager manager, NDArray lo, NDArray hi) {
         return Djl.noGrad(() -> {
-            NDArray y = meanHead.apply(trunk(obs)).tanh();
-            NDArray half = local(obs.getManager(), hi.sub(lo)).mul(c.of(0.5));
-            return y.add(c.of(1)).mul(half).add(lo);
+            NDArray half = local(manager, hi.sub(lo)).mul(0.5f);
+            NDArray mid = local(manager, hi.add(lo)).mul(0.5f);
+            return new Squash(mid, half, half.log());
         });
+    }
+
+    /**
+     * Prepared bounds: a = mid + half·y.
+     *
+     * @param mid     (hi + lo)/2, [k] or [B, k]
+     * @param half    (hi − lo)/2
+     * @param logHalf log half, the affine Jacobian term of log π
+     */
+    public record Squash(NDArray mid, NDArray half, NDArray logHalf) {
     }
 
     /** Moves a fresh temporary into the per-step manager (bounds may be long-lived arrays). */

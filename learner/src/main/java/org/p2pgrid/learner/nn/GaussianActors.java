@@ -71,13 +71,22 @@ public final class GaussianActors {
      * per agent as in {@link GaussianActor#sample} ({@code eps} null → greedy).
      */
     public JointSample sample(NDArray obs, List<NDArray> lo, List<NDArray> hi, List<NDArray> eps) {
+        List<GaussianActor.Squash> bounds = new ArrayList<>(actors.size());
+        for (int i = 0; i < actors.size(); i++) {
+            bounds.add(GaussianActor.squash(obs.getManager(), lo.get(i), hi.get(i)));
+        }
+        return sample(obs, bounds, eps);
+    }
+
+    /** Bounds prepared once per agent ({@link GaussianActor#squash}, e.g. the static {@link ActionBounds}). */
+    public JointSample sample(NDArray obs, List<GaussianActor.Squash> bounds, List<NDArray> eps) {
         List<ActorSample> samples = new ArrayList<>(actors.size());
         NDList squashedFull = new NDList(actors.size());
         NDList actionFull = new NDList(actors.size());
         NDList logProbs = new NDList(actors.size());
         for (int i = 0; i < actors.size(); i++) {
             NDArray o = obs.get(":, " + i + ", :");
-            ActorSample s = actors.get(i).sample(o, lo.get(i), hi.get(i), eps == null ? null : eps.get(i));
+            ActorSample s = actors.get(i).sample(o, bounds.get(i), eps == null ? null : eps.get(i));
             samples.add(s);
             squashedFull.add(s.squashed().matMul(scatter.get(i)));
             actionFull.add(s.action().matMul(scatter.get(i)));

@@ -41,9 +41,12 @@ public record NetworkConfig(
         }
     }
 
-    /** hidden 256, d_model 256, 4 heads of 64, log σ ∈ [−20, 2], ξ_init 0.2, τ 0.005, seed 1. */
+    /**
+     * hidden 256, d_model 128, 4 heads of d_k = 32 (MAAC's attention-critic sizes; the attention
+     * critic runs every layer on B·N agent tokens), log σ ∈ [−20, 2], ξ_init 0.2, τ 0.005, seed 1.
+     */
     public static NetworkConfig defaults() {
-        return new NetworkConfig(256, 256, 4, 64, -20, 2, 0.2, 0.1, 0.005, 1);
+        return new NetworkConfig(256, 128, 4, 32, -20, 2, 0.2, 0.1, 0.005, 1);
     }
 
     public NetworkConfig withHidden(int h) {

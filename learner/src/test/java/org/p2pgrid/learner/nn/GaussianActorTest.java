@@ -149,9 +149,9 @@ class GaussianActorTest {
         int dm = cfg.embedDim();
         int heads = cfg.heads();
         int dk = cfg.headDim();
-        long embed = n * ((15L * h + h) + ((long) h * dm + dm));
+        long embed = n * ((15L * dm + dm) + ((long) dm * dm + dm));
         long proj = 2L * dm * 2 * heads * dk + (long) dm * heads * dk + (long) heads * dk * dm + 4L * heads * dk;
-        long head = n * ((2L * dm * h + h) + ((long) h * h + h) + (h + 1L));
+        long head = n * ((2L * dm * h + h) + (h + 1L));
         assertEquals(embed + proj + head, att.params().count());
         System.out.printf("MLP critic: %,d; attention critic: %,d%n", mlp.params().count(), att.params().count());
     }
