@@ -26,6 +26,7 @@ import org.p2pgrid.env.device.ProsumerSpec;
 import org.p2pgrid.env.pomdp.ObservationLayout;
 import org.p2pgrid.env.pomdp.Scenarios;
 import org.p2pgrid.learner.nn.ActionBounds;
+import org.p2pgrid.learner.nn.ActorSnapshot;
 import org.p2pgrid.learner.nn.Critic;
 import org.p2pgrid.learner.nn.CriticKind;
 import org.p2pgrid.learner.nn.Djl;
@@ -40,6 +41,7 @@ import org.p2pgrid.learner.nn.NetworkConfig;
  *   <li>{@code actorDecision}: one agent's greedy action at batch 1 — input NDArray created from a
  *       float[], 2 hidden layers + mean head + squash into prepared static bounds, result copied
  *       back to Java, in a per-call sub-manager (goal ≤ 50 µs);
+ *   <li>{@code actorDecisionPlainJava}: the same decision from an {@link ActorSnapshot} (float[] weights, no DJL);
  *   <li>{@code criticForwardBackward}: one Q network (MLP = OP, ATTENTION = OP-MH) forward +
  *       backward at batch 128, gradients zeroed after;
  *   <li>{@code actorsForwardBackward}: all 20 actors' reparameterised sample + log-prob + backward
@@ -63,6 +65,7 @@ public class NetworkBenchmark {
         GaussianActors actors;
         GaussianActor actor;
         GaussianActor.Squash actorBounds;
+        ActorSnapshot snapshot;
         List<GaussianActor.Squash> bounds;
         float[] obsOne;
         float[] obsBatch;
@@ -83,6 +86,7 @@ public class NetworkBenchmark {
                 bounds.add(GaussianActor.squash(manager, b.loArray(manager), b.hiArray(manager)));
             }
             actorBounds = bounds.get(0);
+            snapshot = new ActorSnapshot(actor, ActionBounds.of(specs.get(0), 100));
             rng = new SplittableRandom(1);
             obsOne = random(rng, ObservationLayout.SIZE);
             obsBatch = random(rng, BATCH * agents * ObservationLayout.SIZE);
@@ -138,6 +142,12 @@ public class NetworkBenchmark {
             NDArray obs = s.create(st.obsOne, new Shape(1, ObservationLayout.SIZE));
             return st.actor.greedyAction(obs, st.actorBounds).toFloatArray();
         }
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public float[] actorDecisionPlainJava(Actors st) {
+        return st.snapshot.act(st.obsOne);
     }
 
     @Benchmark

@@ -210,4 +210,24 @@ class GaussianActorTest {
         assertArrayEquals(new float[b.size()], b.normalise(mid), 1e-6f);
         assertArrayEquals(mid, b.denormalise(b.normalise(mid)), 1e-3f);
     }
+
+    @Test
+    void plainJavaSnapshotMatchesTheNdArrayGreedyAction() {
+        GaussianActor actor = new GaussianActor(manager, 2, 10, new int[] {0, 1, 2, 4}, NetworkConfig.defaults());
+        float[] lo = {10f, 0f, -20f, 0f};
+        float[] hi = {50f, 20f, 20f, 3f};
+        ActorSnapshot snap = new ActorSnapshot(actor, lo, hi);
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int r = 0; r < 20; r++) {
+            float[] o = new float[10];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = (float) (rng.nextDouble() * 4 - 2);
+            }
+            try (NDManager step = manager.newSubManager()) {
+                float[] expected = actor.greedyAction(step.create(o, new Shape(1, 10)), step.create(lo), step.create(hi))
+                        .toFloatArray();
+                assertArrayEquals(expected, snap.act(o), 1e-4f);
+            }
+        }
+    }
 }
