@@ -26,15 +26,15 @@ public final class ActorSnapshot {
     public ActorSnapshot(GaussianActor actor, float[] lo, float[] hi) {
         Params p = actor.params();
         String prefix = "actor" + actor.agent();
-        this.w1 = p.get(prefix + ".l1.W").toFloatArray();
         this.b1 = p.get(prefix + ".l1.b").toFloatArray();
-        this.w2 = p.get(prefix + ".l2.W").toFloatArray();
         this.b2 = p.get(prefix + ".l2.b").toFloatArray();
-        this.wMu = p.get(prefix + ".mu.W").toFloatArray();
         this.bMu = p.get(prefix + ".mu.b").toFloatArray();
         this.obsDim = actor.obsDim();
         this.hidden = b1.length;
         this.k = bMu.length;
+        this.w1 = transpose(p.get(prefix + ".l1.W").toFloatArray(), hidden, obsDim);
+        this.w2 = transpose(p.get(prefix + ".l2.W").toFloatArray(), hidden, hidden);
+        this.wMu = transpose(p.get(prefix + ".mu.W").toFloatArray(), k, hidden);
         if (lo.length != k || hi.length != k) {
             throw new IllegalArgumentException("bounds must have " + k + " entries");
         }
@@ -64,14 +64,36 @@ public final class ActorSnapshot {
         return a;
     }
 
-    private static void dense(float[] w, float[] b, float[] x, int in, float[] out, int n, boolean relu) {
-        for (int o = 0; o < n; o++) {
-            float s = b[o];
-            int row = o * in;
-            for (int i = 0; i < in; i++) {
-                s += w[row + i] * x[i];
+    /** [rows, cols] row-major → [cols, rows] row-major. */
+    private static float[] transpose(float[] w, int rows, int cols) {
+        float[] t = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = w[r * cols + c];
             }
-            out[o] = relu && s < 0 ? 0f : s;
+        }
+        return t;
+    }
+
+    /**
+     * out = act(Wx + b) with W stored transposed [in, n]: the inner loop is an axpy over outputs,
+     * which C2 vectorises (a dot-product reduction in float is not, because of FP ordering).
+     */
+    private static void dense(float[] wT, float[] b, float[] x, int in, float[] out, int n, boolean relu) {
+        System.arraycopy(b, 0, out, 0, n);
+        for (int i = 0; i < in; i++) {
+            float xi = x[i];
+            int row = i * n;
+            for (int o = 0; o < n; o++) {
+                out[o] += wT[row + o] * xi;
+            }
+        }
+        if (relu) {
+            for (int o = 0; o < n; o++) {
+                if (out[o] < 0) {
+                    out[o] = 0f;
+                }
+            }
         }
     }
 }
