@@ -2,6 +2,7 @@ package org.p2pgrid.learner.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ public final class Adam {
             m.setName(e.getKey() + ".adam.m");
             NDArray v = params.manager().zeros(w.getShape(), w.getDataType());
             v.setName(e.getKey() + ".adam.v");
+            NDScope.unregister(m, v); // eager and exempt from any open per-step NDScope
             means.add(m);
             variances.add(v);
         }

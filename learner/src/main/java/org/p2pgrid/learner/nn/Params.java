@@ -3,6 +3,7 @@ package org.p2pgrid.learner.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -35,6 +36,7 @@ public final class Params {
         }
         array.setName(name);
         array.setRequiresGradient(true);
+        NDScope.unregister(array); // parameters must outlive any per-step NDScope open at construction
         arrays.put(name, array);
         return array;
     }

@@ -83,4 +83,39 @@ class LifetimeTest {
             assertEquals(afterFirst, last, "arrays leaked into the model manager");
         }
     }
+
+    /** The same with a per-step NDScope instead of a sub-manager, networks and Adam built before any step. */
+    @Test
+    void ndScopePerStepAlsoKeepsTheCountFlat() {
+        NetworkConfig cfg = NetworkConfig.defaults().withHidden(16).withAttention(8, 2, 4);
+        try (NDManager model = Djl.newManager()) {
+            GaussianActor actor = new GaussianActor(model, 0, 10, new int[] {0, 1, 2}, cfg);
+            CriticSet critics = new CriticSet(model, CriticKind.ATTENTION, 1, 10, 5, cfg);
+            Adam qAdam = new Adam(critics.q1().params(), 1e-3);
+            Adam aAdam = new Adam(actor.params(), 1e-3);
+            NDArray lo = model.create(new float[] {0f, 0f, -1f});
+            NDArray hi = model.create(new float[] {1f, 1f, 1f});
+            int first = -1;
+            for (int step = 0; step < 50; step++) {
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray obs = model.randomNormal(new Shape(8, 10));
+                    try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                        ActorSample a = actor.sample(obs, lo, hi, model.randomNormal(new Shape(8, 3)));
+                        NDArray full = a.squashed().concat(model.zeros(new Shape(8, 2)), 1).reshape(8, 1, 5);
+                        gc.backward(critics.q1().forward(obs.reshape(8, 1, 10), full).square().mean());
+                    }
+                    qAdam.step();
+                    aAdam.step();
+                    critics.updateTarget();
+                }
+                int count = model.getManagedArrays().size();
+                if (step == 0) {
+                    first = count;
+                }
+                assertEquals(first, count, "step " + step);
+            }
+            System.out.printf("NDScope per step: model manager holds %d arrays throughout%n", first);
+        }
+    }
 }
