@@ -1,0 +1,181 @@
+package org.p2pgrid.learner.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import java.util.SplittableRandom;
+
+/**
+ * OP-MH's critic (paper §III-B-2, Fig. 3/9): per-agent embedding MLP → multi-head DIFFERENTIAL
+ * attention (eqs 31–34) → residual concat [X, E] → per-agent MLP → value per agent.
+ *
+ * <pre>
+ *   eᵢ   = W₂ᵉ ReLU(W₁ᵉ [oᵢ, aᵢ] + b₁) + b₂        per-agent embedding MLP, d_model wide (own weights per agent)
+ *   E    = [e₁; …; e_N]                          [N, d_model] per sample
+ *   [Q₁ʰ, Q₂ʰ] = E W^Q, [K₁ʰ, K₂ʰ] = E W^K, Vʰ = E W^V                          (eq 31)
+ *   headʰ = [softmax(Q₁ʰK₁ʰᵀ/√d_k) − ξʰ softmax(Q₂ʰK₂ʰᵀ/√d_k)] Vʰ                (eq 32)
+ *   X    = Concat(head¹, …, headʰ) W^O                                           (eq 33)
+ *   ξʰ   = exp(ξ_q1ʰ·ξ_k1ʰ) − exp(ξ_q2ʰ·ξ_k2ʰ) + ξ_init                            (eq 34)
+ *   valueᵢ = w₂ᵢ ReLU(W₁ᵢ [Xᵢ, Eᵢ] + b₁ᵢ) + b₂ᵢ       residual concat, per-agent MLP head
+ * </pre>
+ *
+ * <p>Readings of the paper where it is ambiguous:
+ * <ul>
+ *   <li>Eq 31 says Q₁ʰ … Vʰ ∈ ℝ^{d_model}; taken literally each head would be d_model wide. We use
+ *       d_k = {@link NetworkConfig#headDim()} per map (default d_model / h) for each of Q₁ʰ, Q₂ʰ, K₁ʰ,
+ *       K₂ʰ and Vʰ, so W^Q, W^K ∈ ℝ^{d_model × 2·h·d_k}, W^V ∈ ℝ^{d_model × h·d_k},
+ *       W^O ∈ ℝ^{h·d_k × d_model}. Column layout of W^Q / W^K: index ((head·2) + j)·d_k + d for
+ *       map j ∈ {0 (→Q₁/K₁), 1 (→Q₂/K₂)}; of W^V: head·d_k + d. No biases: eqs 31 and 33 are pure
+ *       products. The √d_k in eq 32 is the width of one query map.
+ *   <li>Softmax over keys (the last axis, the N agents), rows = querying agent, as in the
+ *       Transformer; agents attend to all agents including themselves (no mask is mentioned).
+ *   <li>ξ_init (eq 34) is a constant, not trained; default 0.2 = Diff-Transformer's
+ *       0.8 − 0.6·exp(−0.3·(l−1)) at its first (here: only) layer l = 1. The four ξ vectors are
+ *       d_k wide per head, initialised N(0, 0.1²) (Diff-Transformer's choice), so ξ starts ≈ ξ_init.
+ *   <li>Diff-Transformer also normalises each head (GroupNorm) and scales by (1 − λ_init); the paper
+ *       does not mention either, so neither is done here.
+ *   <li>"Input embedding module … MLP" — one embedding MLP per agent (weights not shared), which
+ *       also identifies agents to the otherwise permutation-equivariant attention; likewise the
+ *       output MLP after the residual concat is per agent, giving Q_θᵢ / V_ψᵢ per agent i.
+ *   <li>The V network (actionDim 0) uses the same architecture on observations only.
+ * </ul>
+ * Per-agent layers are stacked weights with one batched matmul each ({@link StackedDense}).
+ *
+ * <p>Cost: unlike the MLP critic (B rows), every layer here runs on B·N agent tokens (2 560 at
+ * batch 128, 20 agents), so widths matter ~N× more. Hence the MAAC-like sizes: embedding
+ * in → d_model → d_model, attention at d_model = 128 with 4 heads of 32, and ONE hidden layer
+ * (width {@link NetworkConfig#hidden()}) in the output head. A first version with 256-wide embedding
+ * and a two-hidden-layer head (~5.7 M parameters) took ~230 ms per forward+backward at batch 128 on
+ * one thread; see benchmarks/RESULTS.md "Networks".
+ */
+public final class AttentionCritic implements Critic {
+    private final int agents;
+    private final int obsDim;
+    private final int actionDim;
+    private final int heads;
+    private final int dK;
+    private final int dModel;
+    private final Params params;
+    private final Consts c;
+    private final StackedDense embed1;
+    private final StackedDense embed2;
+    private final NDArray wQ;
+    private final NDArray wK;
+    private final NDArray wV;
+    private final NDArray wO;
+    private final NDArray xiQ1;
+    private final NDArray xiK1;
+    private final NDArray xiQ2;
+    private final NDArray xiK2;
+    private final NDArray xiInit;
+    private final NDArray invSqrtDk;
+    private final StackedDense head1;
+    private final StackedDense headOut;
+
+    public AttentionCritic(NDManager manager, String name, int agents, int obsDim, int actionDim,
+                           NetworkConfig config, long salt) {
+        this.agents = agents;
+        this.obsDim = obsDim;
+        this.actionDim = actionDim;
+        this.heads = config.heads();
+        this.dK = config.headDim();
+        this.dModel = config.embedDim();
+        this.params = new Params(manager);
+        this.c = new Consts(manager);
+        SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + 7919 * salt + 5);
+        int in = obsDim + actionDim;
+        int h = config.hidden();
+        this.embed1 = new StackedDense(params, name + ".embed1", rng, agents, in, dModel);
+        this.embed2 = new StackedDense(params, name + ".embed2", rng, agents, dModel, dModel);
+        this.wQ = params.uniform(name + ".WQ", rng, dModel, dModel, 2L * heads * dK);   // eq 31
+        this.wK = params.uniform(name + ".WK", rng, dModel, dModel, 2L * heads * dK);   // eq 31
+        this.wV = params.uniform(name + ".WV", rng, dModel, dModel, (long) heads * dK); // eq 31
+        this.wO = params.uniform(name + ".WO", rng, (long) heads * dK, (long) heads * dK, dModel); // eq 33
+        this.xiQ1 = params.normal(name + ".xi_q1", rng, config.xiVectorStd(), heads, dK); // eq 34
+        this.xiK1 = params.normal(name + ".xi_k1", rng, config.xiVectorStd(), heads, dK);
+        this.xiQ2 = params.normal(name + ".xi_q2", rng, config.xiVectorStd(), heads, dK);
+        this.xiK2 = params.normal(name + ".xi_k2", rng, config.xiVectorStd(), heads, dK);
+        this.xiInit = c.of(config.xiInit());
+        this.invSqrtDk = c.of(1.0 / Math.sqrt(dK));
+        this.head1 = new StackedDense(params, name + ".head1", rng, agents, 2 * dModel, h);
+        this.headOut = new StackedDense(params, name + ".out", rng, agents, h, 1);
+    }
+
+    @Override
+    public NDArray forward(NDArray obs, NDArray actions) {
+        long b = obs.getShape().get(0);
+        NDArray x = actionDim > 0 ? obs.concat(actions, 2) : obs;          // [B, N, in]
+        NDArray e = embed(x);                                                // E [B, N, d_model]
+        NDArray attended = differentialAttention(e);                         // X [B, N, d_model]
+        NDArray z = attended.concat(e, 2).transpose(1, 0, 2);               // residual concat [X, E] → [N, B, 2d]
+        NDArray h = Activation.relu(head1.apply(z));
+        return headOut.apply(h).reshape(agents, b).transpose(1, 0);        // [B, N]
+    }
+
+    /** Per-agent embedding MLP: x [B, N, in] → E [B, N, d_model]. */
+    public NDArray embed(NDArray x) {
+        NDArray xt = x.transpose(1, 0, 2);                                   // [N, B, in]
+        NDArray e = embed2.apply(Activation.relu(embed1.apply(xt)));         // [N, B, d_model]
+        return e.transpose(1, 0, 2);
+    }
+
+    /** Eqs 31–33 on embeddings E [B, N, d_model] → X [B, N, d_model]. Results in E's manager. */
+    public NDArray differentialAttention(NDArray e) {
+        long b = e.getShape().get(0);
+        long n = e.getShape().get(1);
+        // eq 31: [Q₁ʰ, Q₂ʰ] = E W^Q, [K₁ʰ, K₂ʰ] = E W^K  → [B, h, 2, N, d_k]
+        NDArray q = e.matMul(wQ).reshape(b, n, heads, 2, dK).transpose(0, 2, 3, 1, 4);
+        NDArray k = e.matMul(wK).reshape(b, n, heads, 2, dK).transpose(0, 2, 3, 1, 4);
+        // eq 31: Vʰ = E W^V → [B, h, N, d_k]
+        NDArray v = e.matMul(wV).reshape(b, n, heads, dK).transpose(0, 2, 1, 3);
+        // eq 32: softmax(Q_jʰ K_jʰᵀ / √d_k) for j = 1, 2, over the key axis → [B, h, 2, N, N]
+        NDArray p = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(invSqrtDk).softmax(-1);
+        NDArray p1 = p.get(":, :, 0");                                       // [B, h, N, N]
+        NDArray p2 = p.get(":, :, 1");
+        // eq 34 (ξʰ per head), broadcast over [B, h, N, N]
+        NDArray xi = xi(e.getManager()).reshape(1, heads, 1, 1);
+        // eq 32: [softmax₁ − ξʰ softmax₂] Vʰ
+        NDArray head = p1.sub(p2.mul(xi)).matMul(v);                         // [B, h, N, d_k]
+        // eq 33: Concat(head¹ … headʰ) W^O
+        return head.transpose(0, 2, 1, 3).reshape(b, n, (long) heads * dK).matMul(wO);
+    }
+
+    /** Eq 34: ξʰ = exp(ξ_q1ʰ·ξ_k1ʰ) − exp(ξ_q2ʰ·ξ_k2ʰ) + ξ_init, shape [h], in {@code step}. */
+    public NDArray xi(NDManager step) {
+        NDArray dot1 = GaussianActor.local(step, xiQ1.mul(xiK1)).sum(new int[] {1}); // ξ_q1·ξ_k1
+        NDArray dot2 = GaussianActor.local(step, xiQ2.mul(xiK2)).sum(new int[] {1}); // ξ_q2·ξ_k2
+        return dot1.exp().sub(dot2.exp()).add(xiInit);
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public int agents() {
+        return agents;
+    }
+
+    @Override
+    public int obsDim() {
+        return obsDim;
+    }
+
+    @Override
+    public int actionDim() {
+        return actionDim;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int headDim() {
+        return dK;
+    }
+
+    public int modelDim() {
+        return dModel;
+    }
+}
