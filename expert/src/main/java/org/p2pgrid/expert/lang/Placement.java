@@ -23,7 +23,9 @@ import org.p2pgrid.expert.model.LinearExpr;
  * In the objective, {@code w·square(affine)} with w ≥ 0 goes to {@code addQuadraticObjective}
  * directly (no epigraph), which is exact for QP backends and lets LP backends choose their own
  * linearisation. Results are cached per node, so an expression named by {@code let} and used twice
- * creates its epigraph once.
+ * creates its epigraph once. Epigraph and running-sum variables get the bounds interval arithmetic
+ * gives from the operands' variable bounds (never cutting an optimum), not free columns, which slow
+ * HiGHS's dual simplex (benchmarks/RESULTS.md, "Expert DSO solve").
  */
 final class Placement {
     private static final double CONSTANT_TOLERANCE = 1e-9;
@@ -437,8 +439,14 @@ final class Placement {
             }
             case CUMSUM -> {
                 int prev = -1;
+                double runLo = 0;
+                double runHi = 0;
                 for (int k = 0; k < len; k++) {
-                    int s = newAux("cumsum", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, a.span());
+                    double[] r = interval(x[k]);
+                    runLo += r[0];
+                    runHi += r[1];
+                    // bounds implied by the operands' bounds (never cut a feasible point; keep HiGHS off free columns)
+                    int s = newAux("cumsum", runLo, runHi, a.span());
                     LinearExpr def = new LinearExpr().add(x[k], 1);
                     if (prev >= 0) {
                         def.add(prev, 1);
@@ -500,9 +508,23 @@ final class Placement {
                 fixed = upper ? Math.max(fixed, e.constant()) : Math.min(fixed, e.constant());
             }
         }
+        // Interval arithmetic on the terms' variable bounds: t ≥ every term gives t ≥ max of the terms'
+        // lower ends; and max of the upper ends is ≥ max(terms) at every feasible point, so bounding t by it
+        // (DCP: t is only pushed down, so t = max(terms) at an optimum) never cuts an optimum. Finite
+        // bounds keep the epigraph column off HiGHS's free-column path (see benchmarks/RESULTS.md).
+        double near = fixed;
+        double far = upper ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        for (LinearExpr e : terms) {
+            double[] r = interval(e);
+            near = upper ? Math.max(near, r[0]) : Math.min(near, r[1]);
+            far = upper ? Math.max(far, r[1]) : Math.min(far, r[0]);
+        }
+        if (a.kind() == Ir.AtomKind.ABS) {
+            near = Math.max(near, 0);
+        }
         String atomName = a.kind().name().toLowerCase(java.util.Locale.ROOT);
-        int t = upper ? newAux(atomName, fixed, Double.POSITIVE_INFINITY, a.span())
-                : newAux(atomName, Double.NEGATIVE_INFINITY, fixed, a.span());
+        int t = upper ? newAux(atomName, near, Math.max(near, far), a.span())
+                : newAux(atomName, Math.min(near, far), near, a.span());
         int j = 0;
         for (LinearExpr e : terms) {
             if (!e.isConstant()) {
@@ -513,6 +535,23 @@ final class Placement {
         }
         aux.add(new Aux(t, upper ? AuxKind.MAX : AuxKind.MIN, terms));
         return t;
+    }
+
+    /** [lo, hi] of {@code e} over its variables' bounds (an end is infinite where a bound it needs is). */
+    private double[] interval(LinearExpr e) {
+        double lo = e.constant();
+        double hi = e.constant();
+        for (int j = 0; j < e.termCount() && (lo > Double.NEGATIVE_INFINITY || hi < Double.POSITIVE_INFINITY); j++) {
+            double c = e.coef(j);
+            if (c == 0) {
+                continue;
+            }
+            double l = model.lowerBound(e.var(j));
+            double h = model.upperBound(e.var(j));
+            lo += c > 0 ? c * l : c * h;
+            hi += c > 0 ? c * h : c * l;
+        }
+        return new double[] {Double.isNaN(lo) ? Double.NEGATIVE_INFINITY : lo, Double.isNaN(hi) ? Double.POSITIVE_INFINITY : hi};
     }
 
     private double[] constant(Node n) {

@@ -95,6 +95,27 @@ public final class ReferenceModelFactory implements ProsumerModelFactory {
                     .scalar("eta", bess.efficiency())
                     .scalar("gamma", bess.wearCnyPerKwh());
         }
+        // P_import_max / P_export_max: the range of P_EX = P_CDG + P_RDG + P_CL - P_Load - P_BESS over the
+        // device bounds the reference models declare (eq 9), for bounding P_buy, P_sell and P_P2P.
+        int h = forecast.horizon();
+        double[] importMax = new double[h];
+        double[] exportMax = new double[h];
+        for (int k = 0; k < h; k++) {
+            double load = forecast.pLoadKw()[k];
+            double lo = -load;
+            double hi = forecast.pRdgMaxKw()[k] + spec.cl().alpha() * load - load;
+            if (spec.hasCdg()) {
+                lo += spec.cdg().pMinKw();
+                hi += spec.cdg().pMaxKw();
+            }
+            if (spec.hasBess()) {
+                lo -= spec.bess().pMaxChargeKw();
+                hi += spec.bess().pMaxDischargeKw();
+            }
+            importMax[k] = Math.max(0, -lo);
+            exportMax[k] = Math.max(0, hi);
+        }
+        b.vector("P_import_max", importMax).vector("P_export_max", exportMax);
         return b.build();
     }
 }

@@ -20,6 +20,7 @@ import org.p2pgrid.expert.solver.SolveOptions;
  * {@link MPSolver} {@code reps} times. Args: N prosumers, HiGHS options ("a=b;c=d"), reps; system
  * properties {@code -Dout=true} (solver log: presolve, simplex/IPM iterations), {@code -Dsolver=CLP},
  * {@code -Ddrop=<regex>} (leave out rows whose name matches, e.g. "dso\\..*" for no network).
+ * {@code -Dmodels=reference} (place the reference .p2pm models instead of the hand-written fixture).
  * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
  * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
  * the options take effect — check the log.)
@@ -40,9 +41,19 @@ public final class DsoSolveExperiment {
             states[i] = DeviceState.initial(s.prosumers().get(i));
         }
         double[][][] band = DsoProblem.defaultVoltageBand(s, 0);
-        DsoProblem p = DsoProblem.build(s, new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
+        DsoProblem p = DsoProblem.build(s, "reference".equals(System.getProperty("models"))
+                ? new org.p2pgrid.expert.lang.ReferenceModelFactory() : new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
         ConvexModel lp = Linearizer.linearize(p.model(), SolveOptions.defaults()).model();
         System.out.println(DsoExpert.describe(lp));
+        if (Boolean.getBoolean("freeVars")) {
+            java.util.Map<String, Integer> freeByName = new java.util.TreeMap<>();
+            for (int v = 0; v < lp.variableCount(); v++) {
+                if (lp.lowerBound(v) == Double.NEGATIVE_INFINITY && lp.upperBound(v) == Double.POSITIVE_INFINITY) {
+                    freeByName.merge(lp.varName(v).replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                }
+            }
+            System.out.println("free variables by name pattern: " + freeByName);
+        }
         stats(lp);
         for (int r = 0; r < reps; r++) {
             MPSolver solver = MPSolver.createSolver(System.getProperty("solver", "HIGHS_LP"));

@@ -7,6 +7,8 @@ import org.p2pgrid.env.device.DeviceState;
 import org.p2pgrid.env.pomdp.DayExogenous;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.env.pomdp.Scenarios;
+import org.p2pgrid.expert.lang.ReferenceModelFactory;
+import org.p2pgrid.expert.model.ProsumerModelFactory;
 import org.p2pgrid.expert.solver.OrToolsLpBackend;
 import org.p2pgrid.expert.solver.SolveOptions;
 import org.p2pgrid.expert.solver.Solution;
@@ -15,7 +17,9 @@ import org.p2pgrid.expert.solver.Solution;
  * Printed timings of full-day DSO solves (no assertions on time). Stands in for the JMH benchmark
  * until real prosumer models are available to the benchmarks module. Run with
  * {@code -Dp2pgrid.timing=20,100,300} (optionally {@code -Dp2pgrid.timing.reps=5},
- * {@code -Dp2pgrid.timing.full=true} to also time one LP with the full LinDistFlow network).
+ * {@code -Dp2pgrid.timing.full=true} to also time one LP with the full LinDistFlow network,
+ * {@code -Dp2pgrid.timing.models=reference} to place the production reference models
+ * ({@link ReferenceModelFactory}) instead of the hand-written fixture).
  * Per N it prints, over the repetitions (after one warm-up), the median of: the first plan
  * iteration's LP time (one solve), the whole plan's LP time
  * and wall time (AC check and tightening included).
@@ -25,6 +29,9 @@ class DsoTimingTest {
     @Test
     void printTimings() {
         int reps = Integer.getInteger("p2pgrid.timing.reps", 3);
+        boolean reference = "reference".equals(System.getProperty("p2pgrid.timing.models"));
+        ProsumerModelFactory models = reference ? new ReferenceModelFactory() : new HandWrittenProsumerModels();
+        System.out.println("prosumer models: " + (reference ? "reference (.p2pm)" : "hand-written fixture"));
         for (String n : System.getProperty("p2pgrid.timing").split(",")) {
             int prosumers = Integer.parseInt(n.trim());
             Scenario s = prosumers == 20 ? Scenarios.defaults(1) : Scenarios.synthetic(141, prosumers, 1);
@@ -37,9 +44,9 @@ class DsoTimingTest {
                 states[i] = DeviceState.initial(s.prosumers().get(i));
             }
             OrToolsLpBackend backend = new OrToolsLpBackend();
-            DsoExpert oneShot = new DsoExpert(s, new HandWrittenProsumerModels(), backend,
+            DsoExpert oneShot = new DsoExpert(s, models, backend,
                     new DsoExpert.Options(SolveOptions.defaults(), true, true, 1, 1e-3));
-            DsoExpert expert = new DsoExpert(s, new HandWrittenProsumerModels(), backend, DsoExpert.Options.defaults());
+            DsoExpert expert = new DsoExpert(s, models, backend, DsoExpert.Options.defaults());
             double[] first = new double[reps];
             double[] planSolve = new double[reps];
             double[] planWall = new double[reps];
@@ -63,7 +70,7 @@ class DsoTimingTest {
                     prosumers, reps, median(first), median(planSolve), median(planWall), plan.iterations());
             if (Boolean.getBoolean("p2pgrid.timing.full")) {
                 double[][][] band = DsoProblem.defaultVoltageBand(s, 0);
-                DsoProblem p = DsoProblem.build(s, new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
+                DsoProblem p = DsoProblem.build(s, models, day, 0, states, band[0], band[1], null);
                 Solution sol = backend.solve(p.model(), SolveOptions.defaults());
                 System.out.printf("N=%d full-network LP (%s): %.3f s, %s, objective %.6f%n", prosumers,
                         DsoExpert.describe(p.model()), sol.solveSeconds(), sol.status(), sol.objective());

@@ -116,6 +116,11 @@ class ReferenceModelsTest {
             ProsumerAction a = projection.project(spec, state, exo, requested).action();
             double pEx = a.netActiveExportKw(exo);
             double pP2p = (k % 3 == 0 ? 0.4 : -0.25) * Math.abs(pEx) + (k % 5 == 0 ? 0 : 1.5);
+            // within the trade bounds (P_buy ≤ P_import_max, P_sell ≤ P_export_max, P_P2P between them),
+            // which still leaves room for some grid/P2P counter-trade
+            double importMax = model.upperBound(placed.variable("P_buy")[k]);
+            double exportMax = model.upperBound(placed.variable("P_sell")[k]);
+            pP2p = Math.max(Math.max(-exportMax, -importMax - pEx), Math.min(pP2p, Math.min(importMax, exportMax - pEx)));
             double pGrid = -pEx - pP2p;
             state = projection.next(spec, state, a);
             CostBreakdown c = ProsumerCosts.step(spec, a, pGrid, pP2p, f.buyCnyPerKwh()[k], f.sellCnyPerKwh()[k],
