@@ -38,6 +38,12 @@ import org.p2pgrid.expert.model.LinearExpr;
  *       their buses' voltages differ from their nearest active ancestor's by a constant, so their
  *       limits become bounds on that ancestor's w (an empty intersection is kept as a named row, for
  *       the infeasibility diagnostics). The feasible set of the remaining variables is unchanged.</li>
+ *   <li>pass-through buses (active, no injection of their own, exactly one active child) are
+ *       collapsed: their flow is the child's flow plus constants (their load, losses and eliminated
+ *       subtrees) and their w is affine in the parent's w and that flow, so instead of two balance
+ *       rows, one drop row and three columns they keep only their voltage limits, as one ranged
+ *       inequality row (limits of a chain's interior can bind when the flow changes sign along it,
+ *       so none is dropped). The LP optimum is unchanged.</li>
  * </ul>
  * {@link Variables} hence holds affine expressions, not variable indices.
  */
@@ -93,6 +99,7 @@ public final class LinDistFlow {
         int horizon = in.horizon();
         // A bus is active if its subtree holds a controllable injection at some step.
         boolean[] active = new boolean[buses];
+        boolean[] injecting = new boolean[buses];
         for (int idx = order.length - 1; idx >= 0; idx--) {
             int j = order[idx];
             boolean a = false;
@@ -100,10 +107,27 @@ public final class LinDistFlow {
                 a = (in.injectionKw() != null && in.injectionKw()[k][j] != null)
                         || (in.injectionKvar() != null && in.injectionKvar()[k][j] != null);
             }
+            injecting[j] = a;
             for (int c : children.get(j)) {
                 a |= active[c];
             }
             active[j] = a || j == slack;
+        }
+        // Pass-through buses: active, no injection of their own, exactly one active child. Their
+        // flows are the child's plus constants and their voltage is affine in the neighbours'
+        // variables, so they get no columns and no equality rows, only a ranged voltage-limit row.
+        int[] activeChild = new int[buses];
+        boolean[] kept = new boolean[buses];
+        for (int j = 0; j < buses; j++) {
+            int n = 0;
+            activeChild[j] = -1;
+            for (int c : children.get(j)) {
+                if (active[c]) {
+                    n++;
+                    activeChild[j] = c;
+                }
+            }
+            kept[j] = active[j] && (j == slack || injecting[j] || n != 1);
         }
         double kwToPu = network.toPu(1.0);
         double s = 1 / kwToPu; // w = (u − u_slack)·S_base: the drop row's coefficients become O(r), O(x)
@@ -123,6 +147,7 @@ public final class LinDistFlow {
         double[] wLo = new double[buses];
         double[] wHi = new double[buses];
         int[] w = new int[buses];
+        LinearExpr[] wE = new LinearExpr[buses]; // w of active buses as expressions
         for (int k = 0; k < horizon; k++) {
             double[] ell = in.branchCurrentSqPu() == null ? null : in.branchCurrentSqPu()[k];
             // Bottom-up: subtree sums of fixed load + losses, and intervals of the injections.
@@ -178,7 +203,7 @@ public final class LinDistFlow {
                 }
             }
             for (int j : order) {
-                if (!active[j]) {
+                if (!kept[j]) {
                     continue;
                 }
                 String name = prefix + "w[" + k + "," + j + "]";
@@ -189,10 +214,9 @@ public final class LinDistFlow {
                     model.addConstraint(prefix + "voltageBand[" + k + "," + j + "]", LinearExpr.of(w[j], 1), wLo[j], wHi[j]);
                 }
             }
-            for (int j = 0; j < buses; j++) {
-                u[k][j] = LinearExpr.of(w[anchor[j]], 1 / s).addConstant(uSlack + offset[j] / s);
-            }
-            for (int j : order) {
+            // Bottom-up: flows (variables at kept buses, child's flow + constants at pass-through buses).
+            for (int idx = order.length - 1; idx >= 0; idx--) {
+                int j = order[idx];
                 if (j == slack) {
                     continue;
                 }
@@ -200,17 +224,38 @@ public final class LinDistFlow {
                 if (!active[j]) {
                     p[k][b] = LinearExpr.constant(subP[j]);
                     q[k][b] = LinearExpr.constant(subQ[j]);
-                } else {
+                } else if (kept[j]) {
                     double pl = subP[j] - injHiP[j];
                     double ph = subP[j] - injLoP[j];
                     double ql = subQ[j] - injHiQ[j];
                     double qh = subQ[j] - injLoQ[j];
                     p[k][b] = LinearExpr.of(model.addVariable(prefix + "P[" + k + "," + b + "]", pl, ph), 1);
                     q[k][b] = LinearExpr.of(model.addVariable(prefix + "Q[" + k + "," + b + "]", ql, qh), 1);
+                } else {
+                    int cb = topo.parentBranch(activeChild[j]);
+                    p[k][b] = p[k][cb].copy().addConstant(subP[j] - subP[activeChild[j]]);
+                    q[k][b] = q[k][cb].copy().addConstant(subQ[j] - subQ[activeChild[j]]);
                 }
             }
+            // Top-down: w of pass-through buses from their parent's, with their band as a ranged row.
             for (int j : order) {
-                if (j == slack || !active[j]) {
+                if (kept[j]) {
+                    wE[j] = LinearExpr.of(w[j], 1);
+                } else if (active[j]) {
+                    int b = topo.parentBranch(j);
+                    double r = network.branchR(b);
+                    double x = network.branchX(b);
+                    double l = ell == null ? 0 : ell[b];
+                    wE[j] = wE[topo.parent(j)].copy().add(p[k][b], -2 * r * kwToPu * s).add(q[k][b], -2 * x * kwToPu * s)
+                            .addConstant(s * (r * r + x * x) * l);
+                    model.addConstraint(prefix + "voltageBand[" + k + "," + j + "]", wE[j], wLo[j], wHi[j]);
+                }
+            }
+            for (int j = 0; j < buses; j++) {
+                u[k][j] = new LinearExpr().add(wE[anchor[j]], 1 / s).addConstant(uSlack + offset[j] / s);
+            }
+            for (int j : order) {
+                if (j == slack || !kept[j]) {
                     continue;
                 }
                 int b = topo.parentBranch(j);
@@ -235,7 +280,7 @@ public final class LinDistFlow {
                 model.addEquality(prefix + "balanceQ[" + k + "," + j + "]", qBal,
                         in.busLoadKvar()[k][j] + network.toKw(x * l));
                 // s·(u_j − u_i + 2(r·P + x·Q)/S_base − (r² + x²)·ℓ) = 0 with w = s·(u − u_slack)
-                LinearExpr drop = new LinearExpr().add(w[j], 1).add(u[k][i], -s).addConstant(s * uSlack)
+                LinearExpr drop = new LinearExpr().add(w[j], 1).add(wE[i], -1)
                         .add(p[k][b], 2 * r * kwToPu * s).add(q[k][b], 2 * x * kwToPu * s);
                 model.addEquality(prefix + "voltageDrop[" + k + "," + j + "]", drop, s * (r * r + x * x) * l);
             }
