@@ -68,14 +68,14 @@ public final class ExpertCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "Expert on %d prosumers, %d-bus feeder, %d days (%s), seed %d%n%n",
                 scenario.prosumers().size(), scenario.network().busCount(), dayList.size(), scenarioOptions.days, seed);
-        System.out.printf(Locale.ROOT, "%-4s %-10s %11s %11s %11s %8s %11s %11s %9s %6s %8s %6s%n",
-                "day", "date", "expert", "plan obj", "rule", "exp/rule", "exp viol", "rule viol", "AC b/a", "AC it",
+        System.out.printf(Locale.ROOT, "%-4s %-10s %11s %11s %11s %9s %11s %11s %9s %6s %8s %6s%n",
+                "day", "date", "expert", "plan obj", "rule", "saving", "exp viol", "rule viol", "AC b/a", "AC it",
                 "plan s", "solves");
         double sumExpert = 0, sumRule = 0, sumExpViol = 0, sumRuleViol = 0, sumSeconds = 0;
         for (DayResult r : results) {
-            System.out.printf(Locale.ROOT, "%-4d %-10s %11.2f %11.2f %11.2f %8.3f %11.3e %11.3e %4d/%-4d %6d %8.2f %6d%n",
+            System.out.printf(Locale.ROOT, "%-4d %-10s %11.2f %11.2f %11.2f %9.2f %11.3e %11.3e %4d/%-4d %6d %8.2f %6d%n",
                     r.day(), DataSplit.date(r.day()), r.expertCost(), r.planObjective(), r.ruleCost(),
-                    r.expertCost() / r.ruleCost(), r.expertViolationRate(), r.ruleViolationRate(), r.acViolatedBefore(),
+                    r.ruleCost() - r.expertCost(), r.expertViolationRate(), r.ruleViolationRate(), r.acViolatedBefore(),
                     r.acViolatedAfter(), r.acIterations(), r.planSeconds(), r.solves());
             sumExpert += r.expertCost();
             sumRule += r.ruleCost();
@@ -84,9 +84,9 @@ public final class ExpertCommand implements Callable<Integer> {
             sumSeconds += r.planSeconds();
         }
         int n = results.size();
-        System.out.printf(Locale.ROOT, "%nmean cost/day: expert %.2f CNY, rule-based %.2f CNY (expert/rule %.3f); "
+        System.out.printf(Locale.ROOT, "%nmean cost/day: expert %.2f CNY, rule-based %.2f CNY (expert saves %.2f CNY/day); "
                         + "violation rate: expert %.3e, rule %.3e p.u.; mean full-day plan time %.2f s%n",
-                sumExpert / n, sumRule / n, sumExpert / sumRule, sumExpViol / n, sumRuleViol / n, sumSeconds / n);
+                sumExpert / n, sumRule / n, (sumRule - sumExpert) / n, sumExpViol / n, sumRuleViol / n, sumSeconds / n);
         if (csv != null) {
             writeCsv(results);
             System.out.println("wrote " + csv);
