@@ -21,6 +21,7 @@ import org.p2pgrid.expert.dso.DsoExpert;
 import org.p2pgrid.expert.dso.DsoPlan;
 import org.p2pgrid.expert.label.ExpertLabeller;
 import org.p2pgrid.expert.label.LabelCache;
+import org.p2pgrid.expert.label.LabelFingerprint;
 import org.p2pgrid.expert.lang.ReferenceModelFactory;
 import org.p2pgrid.expert.solver.OrToolsLpBackend;
 import picocli.CommandLine.Command;
@@ -56,7 +57,7 @@ public final class ExpertCommand implements Callable<Integer> {
         DsoExpert dso = new DsoExpert(scenario, new ReferenceModelFactory(), new OrToolsLpBackend(), DsoExpert.Options.defaults());
         List<DayResult> results = new ArrayList<>();
         try (LabelCache cache = cacheDir == null ? LabelCache.inMemory()
-                : LabelCache.open(cacheDir, Fingerprint.of(scenario, seed));
+                : LabelCache.open(cacheDir, LabelFingerprint.of(scenario, seed));
              ProgressBar bar = scenarioOptions.progressBar("expert", dayList.size())) {
             ExpertLabeller labeller = new ExpertLabeller(scenario, dso, cache, ExpertLabeller.Options.defaults());
             P2pTradingEnv env = new P2pTradingEnv(scenario);

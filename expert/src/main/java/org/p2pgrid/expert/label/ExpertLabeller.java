@@ -240,6 +240,11 @@ public final class ExpertLabeller {
         return h;
     }
 
+    /** Drops the plans kept for {@code day} (labels then depend only on the cache and later calls). */
+    public void forgetPlans(int day) {
+        plans.remove(day);
+    }
+
     public long cacheHits() { return cacheHits.get(); }
     public long planReuses() { return planReuses.get(); }
     public long solves() { return solves.get(); }

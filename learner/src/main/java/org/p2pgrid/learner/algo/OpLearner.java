@@ -21,6 +21,7 @@ import org.p2pgrid.learner.nn.Djl;
 import org.p2pgrid.learner.nn.GaussianActor;
 import org.p2pgrid.learner.nn.GaussianActors;
 import org.p2pgrid.learner.nn.NetworkConfig;
+import org.p2pgrid.learner.nn.TensorIO;
 import org.p2pgrid.learner.replay.ReplayBatch;
 import org.p2pgrid.learner.replay.ReplayShape;
 
@@ -125,6 +126,12 @@ public final class OpLearner {
                     rampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight, w2WithoutSigma, labelClip, seed);
         }
 
+        public Config withGamma(double g) {
+            return new Config(criticKind, learningRate, g, batchSize, initialLambda, epsilonStart, epsilonEnd,
+                    epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight,
+                    w2WithoutSigma, labelClip, seed);
+        }
+
         public Config withActorQWeight(double w) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, w, w2WithoutSigma,
@@ -196,7 +203,6 @@ public final class OpLearner {
     private final Adam vAdam;
     private final List<Adam> actorAdams = new ArrayList<>();
     private final double[] lambda;
-    private final SplittableRandom rng;
     private long updates;
     // long-lived constants (never multiply a differentiated tensor by a Java number)
     private final NDArray half;
@@ -233,7 +239,6 @@ public final class OpLearner {
         }
         this.lambda = new double[agents];
         Arrays.fill(lambda, config.initialLambda());
-        this.rng = new SplittableRandom(config.seed());
         this.half = constant(0.5);
         this.alpha = constant(config.entropyCoef());
         this.qWeight = constant(config.actorQWeight());
@@ -255,6 +260,8 @@ public final class OpLearner {
         }
         int b = batch.size();
         double epsilon = config.epsilon(updates);
+        // a fresh stream per update index: a resumed run draws exactly the noise the original would have
+        SplittableRandom rng = new SplittableRandom(mix(config.seed(), updates));
         try (NDManager s = model.newSubManager()) {
             Inputs in = inputs(s, batch);
 
@@ -467,6 +474,81 @@ public final class OpLearner {
             f[i] = (float) d[i];
         }
         return f;
+    }
+
+    /** SplitMix64 finaliser of (seed, index): independent, reproducible streams without stored RNG state. */
+    public static long mix(long seed, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + index + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    // ---- checkpoint ----
+
+    private static final int STATE_MAGIC = 0x4F504C31; // "OPL1"
+
+    /**
+     * Everything an update depends on: the update counter (it also seeds the update's noise), λ,
+     * all networks (actors, Q1, Q2, V, target V) and every Adam moment. Writing then reading it into
+     * a learner built with the same configuration continues bit-for-bit.
+     */
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(STATE_MAGIC);
+        out.writeUTF(config.criticKind().name());
+        out.writeInt(agents);
+        out.writeLong(updates);
+        for (double l : lambda) {
+            out.writeDouble(l);
+        }
+        for (GaussianActor a : actors.actors()) {
+            TensorIO.writeParams(out, a.params());
+        }
+        TensorIO.writeParams(out, critics.q1().params());
+        TensorIO.writeParams(out, critics.q2().params());
+        TensorIO.writeParams(out, critics.v().params());
+        TensorIO.writeParams(out, critics.vTarget().params());
+        TensorIO.writeAdam(out, "q1", q1Adam);
+        TensorIO.writeAdam(out, "q2", q2Adam);
+        TensorIO.writeAdam(out, "v", vAdam);
+        for (int i = 0; i < agents; i++) {
+            TensorIO.writeAdam(out, "actor" + i, actorAdams.get(i));
+        }
+    }
+
+    /** Restores {@link #writeState}; fails naming the mismatch if the checkpoint is of another setup. */
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+        if (in.readInt() != STATE_MAGIC) {
+            throw new java.io.IOException("not an OpLearner state (bad magic)");
+        }
+        String kind = in.readUTF();
+        if (!kind.equals(config.criticKind().name())) {
+            throw new java.io.IOException("checkpoint critic is " + kind + ", this learner's is " + config.criticKind());
+        }
+        int n = in.readInt();
+        if (n != agents) {
+            throw new java.io.IOException("checkpoint has " + n + " agents, this learner " + agents);
+        }
+        long u = in.readLong();
+        double[] l = new double[agents];
+        for (int i = 0; i < agents; i++) {
+            l[i] = in.readDouble();
+        }
+        for (GaussianActor a : actors.actors()) {
+            TensorIO.readParams(in, a.params());
+        }
+        TensorIO.readParams(in, critics.q1().params());
+        TensorIO.readParams(in, critics.q2().params());
+        TensorIO.readParams(in, critics.v().params());
+        TensorIO.readParams(in, critics.vTarget().params());
+        TensorIO.readAdam(in, "q1", q1Adam);
+        TensorIO.readAdam(in, "q2", q2Adam);
+        TensorIO.readAdam(in, "v", vAdam);
+        for (int i = 0; i < agents; i++) {
+            TensorIO.readAdam(in, "actor" + i, actorAdams.get(i));
+        }
+        updates = u;
+        System.arraycopy(l, 0, lambda, 0, agents);
     }
 
     // ---- accessors ----

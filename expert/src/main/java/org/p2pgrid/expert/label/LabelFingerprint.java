@@ -1,4 +1,4 @@
-package org.p2pgrid.cli;
+package org.p2pgrid.expert.label;
 
 import java.nio.charset.StandardCharsets;
 import org.p2pgrid.env.device.ProsumerType;
@@ -11,10 +11,10 @@ import org.p2pgrid.expert.lang.ReferenceModels;
  * background load), profile seed, and the reference models' source — for durable label caches:
  * labels of one scenario or model version are wrong for another.
  */
-final class Fingerprint {
-    private Fingerprint() {}
+public final class LabelFingerprint {
+    private LabelFingerprint() {}
 
-    static long of(Scenario scenario, long seed) {
+    public static long of(Scenario scenario, long seed) {
         StringBuilder identity = new StringBuilder()
                 .append(scenario.config()).append('|').append(scenario.reward()).append('|')
                 .append(scenario.network().name()).append('|').append(scenario.network().busCount()).append('|')
