@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "p2pgrid 0.1.0",
         description = "MARL for real-time P2P energy trading in distribution networks.",
-        subcommands = {SimulateCommand.class, ExpertCommand.class, CommandLine.HelpCommand.class, PowerflowCommand.class})
+        subcommands = {SimulateCommand.class, TrainCommand.class, EvaluateCommand.class, ExpertCommand.class,
+                PowerflowCommand.class, CommandLine.HelpCommand.class})
 public final class P2pGrid implements Runnable {
 
     static {

@@ -4,10 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.p2pgrid.env.data.DataSplit;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.env.pomdp.Scenarios;
@@ -60,11 +57,6 @@ final class ScenarioOptions {
     }
 
     ProgressBar progressBar(String task, int total) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate();
-        if (noProgress) {
-            b.setConsumer(new DelegatingProgressBarConsumer(s -> { }));
-        }
-        return b.build();
+        return Progress.bar(task, total, noProgress);
     }
 }

@@ -12,11 +12,9 @@ import org.p2pgrid.expert.label.ExpertLabeller;
  */
 public final class ExpertTeacher implements Teacher {
     private final ExpertLabeller labeller;
-    private final AutoCloseable resources;
 
-    public ExpertTeacher(ExpertLabeller labeller, AutoCloseable resources) {
+    public ExpertTeacher(ExpertLabeller labeller) {
         this.labeller = labeller;
-        this.resources = resources;
     }
 
     @Override
@@ -44,12 +42,4 @@ public final class ExpertTeacher implements Teacher {
                 labeller.solves(), labeller.totalSolveSeconds(), labeller.planReuses(), labeller.cacheHits());
     }
 
-    @Override
-    public void close() {
-        try {
-            resources.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the expert's label cache: " + e.getMessage(), e);
-        }
-    }
 }

@@ -90,6 +90,7 @@ public final class Trainer implements AutoCloseable {
     private List<LabelRequest> pending = List.of();
     private Future<float[][][]> inFlight;
     private volatile boolean stopRequested;
+    private final boolean readOnly;
 
     /**
      * @param runDir      run directory (history, checkpoints, reports); created if needed. If it holds a
@@ -97,7 +98,30 @@ public final class Trainer implements AutoCloseable {
      * @param fingerprint identifies scenario + profile seed: a checkpoint of another scenario is refused
      */
     public Trainer(Scenario scenario, TrainingConfig config, Teacher teacher, Path runDir, String fingerprint) {
+        this(scenario, config, teacher, runDir, fingerprint, false);
+    }
+
+    /**
+     * A run's learner restored from its newest valid checkpoint, read-only: nothing in the run
+     * directory is written, no label is requested. For {@code evaluate}.
+     */
+    public static Trainer forEvaluation(Scenario scenario, TrainingConfig config, Path runDir, String fingerprint) {
+        Teacher none = (day, step, states, obs) -> {
+            throw new IllegalStateException("an evaluation does not label");
+        };
+        Trainer t = new Trainer(scenario, config, none, runDir, fingerprint, true);
+        if (!t.resumed) {
+            t.close();
+            throw new IllegalArgumentException(runDir + " holds no checkpoint (" + runDir.resolve(Checkpoints.DIR)
+                    + " is missing or empty): nothing to evaluate");
+        }
+        return t;
+    }
+
+    private Trainer(Scenario scenario, TrainingConfig config, Teacher teacher, Path runDir, String fingerprint,
+                    boolean readOnly) {
         Djl.configure();
+        this.readOnly = readOnly;
         this.scenario = scenario;
         this.config = config;
         this.teacher = teacher;
@@ -118,6 +142,11 @@ public final class Trainer implements AutoCloseable {
             return t;
         });
         try {
+            if (readOnly) {
+                this.history = new TrainingHistory(null);
+                resumeIfCheckpointed();
+                return;
+            }
             Files.createDirectories(runDir);
             this.history = new TrainingHistory(runDir);
             resumeIfCheckpointed();
@@ -188,7 +217,7 @@ public final class Trainer implements AutoCloseable {
         nextEpisode = state.nextEpisode();
         steps = state.steps();
         resumed = true;
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() && !readOnly) {
             inFlight = submitLabels(pending);
         }
     }
@@ -199,6 +228,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     public Outcome train(Listener listener) {
+        if (readOnly) {
+            throw new IllegalStateException("opened for evaluation only");
+        }
         Path last;
         if (config.validationEvery() > 0 && !validationDays.isEmpty()) {
             ruleBasedValidationCost = Evaluation.Summary.of(
