@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (ExpertSetup expert = ExpertSetup.open(scenario, profile, labels.cacheDir(), labels.socToleranceKwh(),
                 labels.cdgToleranceKw())) {
             Teacher t = switch (labels.teacher()) {
-                case EXPERT -> new ExpertTeacher(expert.newLabeller());
+                case EXPERT -> new ExpertTeacher(expert.newLabeller(), scenario);
                 case RULE_BASED -> new RuleBasedTeacher(scenario);
                 case NONE -> (day, step, states, obs) -> {
                     throw new IllegalStateException("no teacher");

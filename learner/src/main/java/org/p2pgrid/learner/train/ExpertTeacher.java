@@ -3,6 +3,7 @@ package org.p2pgrid.learner.train;
 import java.util.Locale;
 import org.p2pgrid.env.device.DeviceState;
 import org.p2pgrid.env.device.ProsumerAction;
+import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.expert.label.ExpertLabeller;
 
 /**
@@ -12,9 +13,11 @@ import org.p2pgrid.expert.label.ExpertLabeller;
  */
 public final class ExpertTeacher implements Teacher {
     private final ExpertLabeller labeller;
+    private final DeviceState[] initialStates;
 
-    public ExpertTeacher(ExpertLabeller labeller) {
+    public ExpertTeacher(ExpertLabeller labeller, Scenario scenario) {
         this.labeller = labeller;
+        this.initialStates = scenario.prosumers().stream().map(DeviceState::initial).toArray(DeviceState[]::new);
     }
 
     @Override
@@ -23,13 +26,16 @@ public final class ExpertTeacher implements Teacher {
     }
 
     /**
-     * Plans kept from an earlier episode of the same day would make labels depend on which episodes
-     * ran before in this JVM — a resumed run would label differently. Each episode starts afresh
-     * (the durable cache still answers states seen before).
+     * Each episode starts from the day's perfect-foresight plan from the initial device states (one
+     * DSO solve); later labels re-use it, fitted to the visited state, until the state drifts beyond
+     * the labeller's tolerances. Plans kept from an earlier episode of the same day are dropped first:
+     * they would make labels depend on which episodes ran before in this JVM, and a resumed run
+     * would label differently (the durable cache still answers states seen before).
      */
     @Override
     public void startEpisode(int day) {
         labeller.forgetPlans(day);
+        labeller.plan(day, 0, initialStates.clone());
     }
 
     public ExpertLabeller labeller() {

@@ -168,15 +168,25 @@ public final class Trainer implements AutoCloseable {
     /** Static device limits per agent; the CL bound uses the largest load the prosumer sees in the year. */
     public static List<ActionBounds> actionBounds(Scenario scenario) {
         List<ProsumerSpec> specs = scenario.prosumers();
-        double[] maxLoad = new double[specs.size()];
-        for (int d = 0; d < DataSplit.DAYS; d++) {
-            double[][] load = scenario.exogenous().day(d).pLoadKw();
-            for (int i = 0; i < specs.size(); i++) {
-                for (double p : load[i]) {
-                    maxLoad[i] = Math.max(maxLoad[i], p);
-                }
-            }
-        }
+        // a year of exogenous data takes seconds to generate: days in parallel (the models are stateless)
+        double[] maxLoad = java.util.stream.IntStream.range(0, DataSplit.DAYS).parallel()
+                .mapToObj(d -> {
+                    double[][] load = scenario.exogenous().day(d).pLoadKw();
+                    double[] m = new double[specs.size()];
+                    for (int i = 0; i < m.length; i++) {
+                        for (double p : load[i]) {
+                            m[i] = Math.max(m[i], p);
+                        }
+                    }
+                    return m;
+                })
+                .reduce(new double[specs.size()], (a, b) -> {
+                    double[] m = new double[a.length];
+                    for (int i = 0; i < m.length; i++) {
+                        m[i] = Math.max(a[i], b[i]);
+                    }
+                    return m;
+                });
         List<ActionBounds> out = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             out.add(ActionBounds.of(specs.get(i), Math.max(maxLoad[i], 1e-3)));
@@ -429,6 +439,11 @@ public final class Trainer implements AutoCloseable {
 
     public Teacher teacher() {
         return teacher;
+    }
+
+    /** NDArrays held by the long-lived manager (networks, Adam moments, constants): flat after the first update. */
+    public int managedArrays() {
+        return manager.getManagedArrays().size();
     }
 
     @Override
