@@ -24,13 +24,25 @@ public final class WeightsChunker {
     public static final int ARTERY_ENVELOPE_RESERVE = 4096;
 
     private final int maxMessageBytes;
+    private final ProtocolLimits limits;
 
-    /** @param maxMessageBytes upper bound of each chunk's serialised size; at least {@code HEADER_BOUND + 4} */
-    public WeightsChunker(int maxMessageBytes) {
+    /**
+     * @param maxMessageBytes upper bound of each chunk's serialised size; at least {@code HEADER_BOUND + 4}
+     *                        and at most {@code limits.maxChunkPayloadBytes() + HEADER_BOUND}
+     * @param limits          what receivers accept: {@link #split} refuses a vector that would need more
+     *                        than {@code maxChunkCount} chunks or exceeds {@code maxWeightsBytes}
+     */
+    public WeightsChunker(int maxMessageBytes, ProtocolLimits limits) {
         if (maxMessageBytes < HEADER_BOUND + 4) {
             throw new IllegalArgumentException("maxMessageBytes must be ≥ " + (HEADER_BOUND + 4) + ", got " + maxMessageBytes);
         }
-        this.maxMessageBytes = maxMessageBytes;
+        this.maxMessageBytes = Math.min(maxMessageBytes, limits.maxChunkPayloadBytes() + HEADER_BOUND);
+        this.limits = limits;
+    }
+
+    /** With {@link ProtocolLimits#defaults()}. */
+    public WeightsChunker(int maxMessageBytes) {
+        this(maxMessageBytes, ProtocolLimits.defaults());
     }
 
     /** Chunks that fit an Artery {@code maximum-frame-size} of {@code frameBytes} with its envelope. */
@@ -62,6 +74,10 @@ public final class WeightsChunker {
         if (weights.length == 0) {
             throw new IllegalArgumentException("no weights for agent " + agent);
         }
+        if (4L * weights.length > limits.maxWeightsBytes()) {
+            throw new IllegalArgumentException(4L * weights.length + " bytes of weights for agent " + agent
+                    + ", over the limit " + limits.maxWeightsBytes());
+        }
         byte[] bytes = toBytes(weights);
         int layoutBytes = 0;
         for (TensorLayout t : layout) {
@@ -76,6 +92,10 @@ public final class WeightsChunker {
         }
         first = Math.min(first, bytes.length);
         int count = 1 + (int) ((bytes.length - first + (long) per - 1) / per);
+        if (count > limits.maxChunkCount()) {
+            throw new IllegalArgumentException(bytes.length + " bytes in " + maxMessageBytes + "-byte messages need "
+                    + count + " chunks, over the limit " + limits.maxChunkCount() + " (use larger chunks)");
+        }
         long crc = crc32(bytes);
         List<PolicyWeightsChunk> chunks = new ArrayList<>(count);
         int offset = 0;
