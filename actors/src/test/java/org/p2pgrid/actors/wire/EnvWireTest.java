@@ -119,6 +119,14 @@ class EnvWireTest {
         assertEquals(m.violatedSteps(), s.getViolatedSteps());
         assertEquals(m.minVoltage(), s.getMinVoltage());
 
+        EpisodeMetrics m2 = Episodes.runDay(env, Scenarios.ruleBased(scenario), 32);
+        org.p2pgrid.protocol.v1.ValidationStats v = StatsWire.validation(
+                List.of(s, StatsWire.toProto(m2, 1, 3, 32, 0)), 0, 0, 0);
+        assertEquals(List.of(), new MessageValidator().check(v));
+        assertEquals((m.totalCost() + m2.totalCost()) / 2, v.getCost(), 1e-9);
+        assertEquals(192, v.getSteps());
+        assertEquals(m.violatedSteps() + m2.violatedSteps(), v.getViolatedSteps());
+
         EpisodeStats empty = StatsWire.toProto(new EpisodeMetrics(0.99, 0.25), 1, 2, 1, 0);
         assertEquals(List.of(), new MessageValidator().check(empty));
         assertEquals(0, empty.getSteps());
