@@ -1,6 +1,7 @@
 package org.p2pgrid.protocol;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Internal;
 import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -519,8 +520,11 @@ public final class MessageValidator {
     private static void nonFinite(String field, List<Float> values, P p) {
         int bad = 0;
         int first = -1;
+        // Generated repeated-float fields are Internal.FloatList: read primitives, do not box.
+        Internal.FloatList floats = values instanceof Internal.FloatList fl ? fl : null;
         for (int i = 0; i < values.size(); i++) {
-            if (!Float.isFinite(values.get(i))) {
+            float v = floats != null ? floats.getFloat(i) : values.get(i);
+            if (!Float.isFinite(v)) {
                 if (first < 0) {
                     first = i;
                 }

@@ -1,7 +1,5 @@
 package org.p2pgrid.actors.wire;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.p2pgrid.learner.replay.Transition;
 import org.p2pgrid.protocol.MessageValidator;
 import org.p2pgrid.protocol.SchemaVersions;
@@ -36,16 +34,25 @@ public final class TransitionWire {
                 .setAgents(t.agents())
                 .setObsDim(t.obsDim())
                 .setActionDim(t.actionDim())
-                .addAllObservation(boxed(obs))
-                .addAllAction(boxed(act))
                 .setReward(t.reward())
-                .addAllNextObservation(boxed(next))
                 .setDone(t.done())
                 .setViolation(t.violation());
+        // One primitive add per float: addAll(Iterable<Float>) would box 600 floats per transition.
+        for (float v : obs) {
+            b.addObservation(v);
+        }
+        for (float v : act) {
+            b.addAction(v);
+        }
+        for (float v : next) {
+            b.addNextObservation(v);
+        }
         if (t.hasExpertLabel()) {
             float[] label = new float[al];
             t.copyExpertLabel(label, 0);
-            b.addAllExpertLabel(boxed(label));
+            for (float v : label) {
+                b.addExpertLabel(v);
+            }
         }
         return b.build();
     }
@@ -54,25 +61,24 @@ public final class TransitionWire {
     public static Transition fromProto(org.p2pgrid.protocol.v1.Transition p) {
         VALIDATOR.validate(p);
         int n = p.getAgents();
-        float[][] label = p.getExpertLabelCount() == 0 ? null : joint(p.getExpertLabelList(), n, p.getActionDim());
-        return Transition.of(p.getEpisodeId(), p.getDay(), p.getStep(), joint(p.getObservationList(), n, p.getObsDim()),
-                joint(p.getActionList(), n, p.getActionDim()), p.getReward(),
-                joint(p.getNextObservationList(), n, p.getObsDim()), p.getDone(), p.getViolation(), label);
+        int od = p.getObsDim();
+        int ad = p.getActionDim();
+        float[][] label = p.getExpertLabelCount() == 0 ? null : joint(p::getExpertLabel, n, ad);
+        return Transition.of(p.getEpisodeId(), p.getDay(), p.getStep(), joint(p::getObservation, n, od),
+                joint(p::getAction, n, ad), p.getReward(), joint(p::getNextObservation, n, od), p.getDone(),
+                p.getViolation(), label);
     }
 
-    static List<Float> boxed(float[] a) {
-        List<Float> l = new ArrayList<>(a.length);
-        for (float v : a) {
-            l.add(v);
-        }
-        return l;
+    /** Primitive element access (the generated {@code getX(int)}: no boxing, unlike {@code getXList().get}). */
+    interface FloatAt {
+        float at(int index);
     }
 
-    static float[][] joint(List<Float> flat, int rows, int cols) {
+    static float[][] joint(FloatAt flat, int rows, int cols) {
         float[][] a = new float[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int d = 0; d < cols; d++) {
-                a[i][d] = flat.get(i * cols + d);
+                a[i][d] = flat.at(i * cols + d);
             }
         }
         return a;
