@@ -34,8 +34,8 @@ import org.p2pgrid.learner.replay.ReplayShape;
  *   <li>critics — eq 36: ½(Q_θ,z(s,a) − y)² for z = 1, 2 with y = r + γ·(1 − done)·V_ψ̄(s'),
  *       importance-weighted (prioritised replay);</li>
  *   <li>V and actors, one backward pass, Q frozen — eq 35: (V_ψ(s) − min_z Q_θ,z(s, ã))² with
- *       ã ~ π freshly sampled (min Q is a constant for V); eq 39: Σ_i E[−min_z Q_i,z(s, ã)
- *       + α·log π_i(ã_i|o_i) + λ_i(Ŵ2_i − ε)], the Ŵ2 expectation over LABELLED rows only;</li>
+ *       ã ~ π freshly sampled (min Q is a constant for V); eq 39: (1/N) Σ_i E[−min_z Q_i,z(s, ã)]
+ *       + Σ_i E[α·log π_i(ã_i|o_i) + λ_i(Ŵ2_i − ε)], the Ŵ2 expectation over LABELLED rows only;</li>
  *   <li>dual ascent on eq 40: λ_i ← max(0, λ_i + lr_λ·(mean Ŵ2_i − ε));</li>
  *   <li>Polyak target V, eq 37.</li>
  * </ol>
@@ -47,9 +47,12 @@ import org.p2pgrid.learner.replay.ReplayShape;
  * form for a diagonal Gaussian against a Dirac). {@link Config#w2WithoutSigma()} drops σ² (Fig. 8).
  *
  * <p><b>Entropy.</b> Eq 39 as printed has no entropy / log-prob term; {@link Config#entropyCoef()}
- * (α, default 0) adds the SAC-style α·log π for experiments. <b>Q term.</b> The actors' Q term is
- * the sum over agents of the batch mean of min-Q, so actor i receives Σ_j ∂Q_j/∂a_i through the joint
- * critic (with a shared reward all Q_j estimate the same return).
+ * (α, default 0) adds the SAC-style α·log π for experiments. <b>Q term.</b> Eq 39 gives actor i the
+ * term −min Q_i(s, a) of its own critic head. The joint critic's heads all see every action, so the
+ * loss is the MEAN over agents of the batch mean of min-Q: actor i then receives (1/N) Σ_j ∂Q_j/∂a_i,
+ * which with the shared reward (every Q_j estimates the same return) is ∂Q_i/∂a_i as in eq 39. A sum
+ * over agents would hand each actor N times that gradient and drown its imitation term λ_i(Ŵ2_i − ε)
+ * (measured: Ŵ2 stalled at 3.6–4.1 over 3 500 updates with the sum; benchmarks/RESULTS.md).
  *
  * <p>Everything an update allocates lives in a sub-manager closed at its end; constants are
  * long-lived NDArrays (DEPENDENCY-NOTES, DJL scalar-operand bug); one GradientCollector at a time;
@@ -92,9 +95,9 @@ public final class OpLearner {
             }
         }
 
-        /** Table II: lr 1e-4, γ 0.99, batch 128, λ₀ 0.02, ε 0.1 (constant until a schedule is set), lr_λ 1e-3, τ 0.005. */
+        /** Table II: lr 1e-4, γ 0.99, batch 128, λ₀ 0.02, ε 0.1 (constant until a schedule is set); ours: lr_λ 1e-2, τ 0.005. */
         public static Config defaults(CriticKind kind) {
-            return new Config(kind, 1e-4, 0.99, 128, 0.02, 0.1, 0.1, 0, 0, 1e-3, 0.005, 0.0, 1.0, false, 0.999, 1);
+            return new Config(kind, 1e-4, 0.99, 128, 0.02, 0.1, 0.1, 0, 0, 1e-2, 0.005, 0.0, 1.0, false, 0.999, 1);
         }
 
         /** ε(update): {@code epsilonStart} until {@code epsilonRampStart}, then linear to {@code epsilonEnd}. */
@@ -162,7 +165,7 @@ public final class OpLearner {
      *
      * @param q1Loss, q2Loss     eq 36 per Q network (importance-weighted)
      * @param vLoss              eq 35
-     * @param actorQTerm         Σ_i E[−min_z Q_i,z(s, ã)] (eq 39, before {@code actorQWeight})
+     * @param actorQTerm         (1/N) Σ_i E[−min_z Q_i,z(s, ã)] (eq 39, before {@code actorQWeight}; see class doc)
      * @param actorEntropyTerm   Σ_i E[α·log π_i] (0 with α = 0)
      * @param actorImitationTerm Σ_i λ_i(mean Ŵ2_i − ε) (eq 39)
      * @param actorLoss          the total minimised for the actors
@@ -303,7 +306,7 @@ public final class OpLearner {
                 NDArray minQ = critics.minQ(in.obs, js.squashed());           // min_z Q_θ,z(s, ã) [B, N]
                 NDArray lossV = critics.vLoss(in.obs, minQ, in.weights);      // eq 35
 
-                NDArray qTerm = minQ.mean(new int[] {0}).sum().neg();         // Σ_i E[−min_z Q_i,z]      (eq 39)
+                NDArray qTerm = minQ.mean().neg();                            // (1/N) Σ_i E[−min_z Q_i,z] (eq 39)
                 NDArray entropyTerm = js.logProb().mean(new int[] {0}).sum().mul(alpha); // Σ_i E[α log π_i] (0 in eq 39)
                 NDList w2 = new NDList(agents);
                 NDList sigma = new NDList(agents);
