@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -86,7 +87,7 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
         for (int i = 0; i < n; i++) {
             ActorRef<Worker.Command> w = ctx.spawn(Worker.create(teacherFactory, replay, ctx.getSelf()), "expert-" + i,
                     DispatcherSelector.blocking());
-            ctx.watch(w); // a worker that throws stops; the pool then fails too (DeathPactException upwards)
+            ctx.watch(w); // a worker that throws stops; the pool then fails with its cause (ChildFailed below)
             workers.add(w);
         }
     }
@@ -126,6 +127,10 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
                     idleWaiters.add(m);
                     answerIdle();
                     return this;
+                })
+                .onSignal(ChildFailed.class, f -> {
+                    throw new IllegalStateException("expert worker " + f.getRef().path().name() + " failed: "
+                            + f.getCause().getMessage(), f.getCause());
                 })
                 .build();
     }

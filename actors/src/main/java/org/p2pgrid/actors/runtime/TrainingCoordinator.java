@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -303,6 +304,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 })
                 .onMessage(Saved.class, this::onSaved)
                 .onMessage(AskFailed.class, m -> fail("no answer in time for " + m.what(), m.error()))
+                .onSignal(ChildFailed.class, f -> fail("actor " + f.getRef().path().name() + " failed", f.getCause()))
                 .onSignal(Terminated.class, t -> fail("actor " + t.getRef().path().name() + " stopped unexpectedly", null))
                 .build();
     }
