@@ -160,7 +160,6 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
         private final ActorRef<ReplayActor.Command> replay;
         private final ActorRef<ExpertPoolActor.Command> pool;
         private long episode = Long.MIN_VALUE;
-        private int labelsThisEpisode;
 
         static Behavior<Command> create(Supplier<Teacher> factory, ActorRef<ReplayActor.Command> replay,
                                         ActorRef<ExpertPoolActor.Command> pool) {
@@ -194,7 +193,6 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
             LabelRequest r = m.request();
             if (m.episode() != episode) {
                 episode = m.episode();
-                labelsThisEpisode = 0;
                 teacher.startEpisode(r.day());
             }
             ProsumerAction[] a = teacher.label(r.day(), r.step(), r.states(), r.observations()); // blocking
@@ -205,7 +203,6 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
                 }
             }
             replay.tell(new ReplayActor.AttachLabel(r.ref(), label));
-            labelsThisEpisode++;
             // the attach is enqueued at the replay before the pool hears of it (local tells enqueue synchronously)
             pool.tell(new Done(r.ref()));
             return this;

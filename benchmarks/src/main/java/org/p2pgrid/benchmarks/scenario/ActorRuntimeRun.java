@@ -36,7 +36,9 @@ import org.p2pgrid.learner.train.Trainer;
  * publishes a new weight version to every prosumer actor every P ms — the learner's broadcast
  * without the learner's DJL work (which would take a core of its own). Reports agent-steps/s
  * (environment steps × prosumers) over the measured window and the broadcast latency: from sending
- * version v to the last prosumer's acknowledgement that it swapped to v.
+ * version v to the last prosumer's acknowledgement that it swapped to v. On a shared machine the
+ * wall-clock rate depends on what else runs; the process CPU time in the window gives agent-steps per
+ * CPU-second as well (what one free core would do).
  *
  * <pre>benchmarks/scenario.sh ActorRuntimeRun [worlds=2] [hidden=256] [seconds=20] [broadcastMs=50] [scenario=default|synthetic]</pre>
  */
@@ -50,7 +52,8 @@ public final class ActorRuntimeRun {
 
     enum Tick implements Msg { BROADCAST, WARMED_UP, DEADLINE }
 
-    record Result(long steps, double seconds, int agents, List<Double> broadcastMillis, long broadcasts, String failure) {}
+    record Result(long steps, double seconds, double cpuSeconds, int agents, List<Double> broadcastMillis, long broadcasts,
+                  String failure) {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
@@ -106,6 +109,8 @@ public final class ActorRuntimeRun {
                 boolean measuring;
                 boolean over;
                 long measureStart;
+                long cpuStart;
+                long cpuAtLastDone;
                 long lastDone;
                 long steps;
                 int running = worlds;
@@ -121,7 +126,7 @@ public final class ActorRuntimeRun {
             return Behaviors.receive(Msg.class)
                     .onMessage(WorldEvent.class, m -> {
                         if (m.event() instanceof WorldActor.Failed f) {
-                            result.complete(new Result(0, 0, agents, st.latencies, st.broadcasts, f.reason()));
+                            result.complete(new Result(0, 0, 0, agents, st.latencies, st.broadcasts, f.reason()));
                             return Behaviors.stopped();
                         }
                         WorldActor.EpisodeDone d = (WorldActor.EpisodeDone) m.event();
@@ -129,11 +134,13 @@ public final class ActorRuntimeRun {
                         if (st.measuring && st.startedAt[d.world()] >= st.measureStart) {
                             st.steps += d.steps();
                             st.lastDone = now;
+                            st.cpuAtLastDone = processCpuNanos();
                         }
                         if (st.over) {
                             if (--st.running == 0) {
                                 double s = (st.lastDone - st.measureStart) / 1e9;
-                                result.complete(new Result(st.steps, s, agents, st.latencies, st.broadcasts, null));
+                                double cpu = (st.cpuAtLastDone - st.cpuStart) / 1e9;
+                                result.complete(new Result(st.steps, s, cpu, agents, st.latencies, st.broadcasts, null));
                                 return Behaviors.stopped();
                             }
                             return Behaviors.same();
@@ -171,6 +178,7 @@ public final class ActorRuntimeRun {
                     .onMessageEquals(Tick.WARMED_UP, () -> {
                         st.measuring = true;
                         st.measureStart = System.nanoTime();
+                        st.cpuStart = processCpuNanos();
                         st.broadcasts = 0;
                         return Behaviors.same();
                     })
@@ -198,10 +206,18 @@ public final class ActorRuntimeRun {
                         + "max-unacked %d%n", which, agents, hidden, worlds, seconds, warmup, rs.maxUnackedTransitions());
         System.out.printf(Locale.ROOT, "rollout: %d env steps in %.2f s = %.0f steps/s = %.0f agent-steps/s%n", r.steps(),
                 r.seconds(), r.steps() / r.seconds(), r.steps() * agents / r.seconds());
+        System.out.printf(Locale.ROOT, "CPU: %.1f s of process CPU time in the window (%.2f cores busy) = %.0f agent-steps per "
+                        + "CPU-second (all threads: worlds, prosumers, replay, broadcaster, GC, JIT)%n", r.cpuSeconds(),
+                r.cpuSeconds() / r.seconds(), r.steps() * agents / r.cpuSeconds());
         System.out.printf(Locale.ROOT, "weights: %d floats per version (%.1f MB), broadcast every %d ms to %d prosumer actors; "
                         + "%d measured broadcasts: latency to the last ack p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 floats, floats * 4 / 1e6, broadcastMs, agents * worlds, lat.length, pct(lat, 0.5), pct(lat, 0.9),
                 pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double pct(double[] sorted, double q) {
