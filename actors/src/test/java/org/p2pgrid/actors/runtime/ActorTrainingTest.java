@@ -163,4 +163,20 @@ class ActorTrainingTest {
                 }, tmp.resolve("run"), FINGERPRINT, new Trainer.Listener() {}, settings()));
         assertTrue(e.getMessage().contains("actor runtime") && e.getMessage().contains("solver exploded"), e.getMessage());
     }
+
+    @Test
+    void aStopRequestCheckpointsAndReturnsStopped(@TempDir Path tmp) throws Exception {
+        TrainingConfig c = config(3).with(java.util.Map.of("validation-every", 0));
+        Path dir = tmp.resolve("run");
+        Trainer.Outcome o;
+        try (ActorTraining run = ActorTraining.start(Fixtures.SCENARIO, c, () -> new RuleBasedTeacher(Fixtures.SCENARIO),
+                dir, FINGERPRINT, new Trainer.Listener() {}, settings())) {
+            run.requestStop(); // before any episode started: checkpoint at 0 and end
+            o = run.await();
+        }
+        assertTrue(o.stopped());
+        assertEquals(0, o.episodesDone());
+        assertEquals(null, Checkpoints.verify(o.lastCheckpoint()));
+        assertEquals(0, Checkpoints.readTrainerState(o.lastCheckpoint()).nextEpisode());
+    }
 }
