@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param askTimeout            no-progress limit of a world step
  * @param learnerLagEpisodes    how far worlds may run ahead of the learner (episodes beyond the worlds in flight)
  * @param labelLagEpisodes      how far labelling may lag (episodes beyond the worlds in flight)
- * @param setupTimeout          limit for set-up, validation and checkpoint replies
+ * @param setupTimeout          limit for set-up, catch-up, validation and checkpoint replies
+ * @param labelWaitTimeout      limit for the last expert labels at the end of a run
  */
 public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpdates, int maxUnackedTransitions,
-                              Duration askTimeout, int learnerLagEpisodes, int labelLagEpisodes, Duration setupTimeout) {
+                              Duration askTimeout, int learnerLagEpisodes, int labelLagEpisodes, Duration setupTimeout,
+                              Duration labelWaitTimeout) {
     public static final String PATH = "p2pgrid.runtime";
 
     public RuntimeSettings {
@@ -28,8 +30,9 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
         check(maxUnackedTransitions >= 1, "max-unacked-transitions", maxUnackedTransitions, ">= 1");
         check(learnerLagEpisodes >= 0, "learner-lag-episodes", learnerLagEpisodes, ">= 0");
         check(labelLagEpisodes >= 0, "label-lag-episodes", labelLagEpisodes, ">= 0");
-        if (askTimeout.isZero() || askTimeout.isNegative() || setupTimeout.isZero() || setupTimeout.isNegative()) {
-            throw new IllegalArgumentException(PATH + ": ask-timeout and setup-timeout must be > 0");
+        if (askTimeout.isZero() || askTimeout.isNegative() || setupTimeout.isZero() || setupTimeout.isNegative()
+                || labelWaitTimeout.isZero() || labelWaitTimeout.isNegative()) {
+            throw new IllegalArgumentException(PATH + ": ask-timeout, setup-timeout and label-wait-timeout must be > 0");
         }
     }
 
@@ -51,7 +54,8 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
             }
             return new RuntimeSettings(c.getInt("worlds"), workers, c.getInt("weights-every-updates"),
                     c.getInt("max-unacked-transitions"), c.getDuration("ask-timeout"), c.getInt("learner-lag-episodes"),
-                    c.getInt("label-lag-episodes"), c.getDuration("setup-timeout"));
+                    c.getInt("label-lag-episodes"), c.getDuration("setup-timeout"),
+                    c.getDuration("label-wait-timeout"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("runtime config: " + e.getMessage(), e);
         }
@@ -59,37 +63,37 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
 
     public RuntimeSettings withWorlds(int w) {
         return new RuntimeSettings(w, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
-                learnerLagEpisodes, labelLagEpisodes, setupTimeout);
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout);
     }
 
     public RuntimeSettings withExpertWorkers(int n) {
         return new RuntimeSettings(worlds, n, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
-                learnerLagEpisodes, labelLagEpisodes, setupTimeout);
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout);
     }
 
     public RuntimeSettings withWeightsEveryUpdates(int n) {
         return new RuntimeSettings(worlds, expertWorkers, n, maxUnackedTransitions, askTimeout, learnerLagEpisodes,
-                labelLagEpisodes, setupTimeout);
+                labelLagEpisodes, setupTimeout, labelWaitTimeout);
     }
 
     public RuntimeSettings withMaxUnackedTransitions(int n) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, n, askTimeout, learnerLagEpisodes,
-                labelLagEpisodes, setupTimeout);
+                labelLagEpisodes, setupTimeout, labelWaitTimeout);
     }
 
     public RuntimeSettings withLearnerLagEpisodes(int n) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout, n,
-                labelLagEpisodes, setupTimeout);
+                labelLagEpisodes, setupTimeout, labelWaitTimeout);
     }
 
     public RuntimeSettings withLabelLagEpisodes(int n) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
-                learnerLagEpisodes, n, setupTimeout);
+                learnerLagEpisodes, n, setupTimeout, labelWaitTimeout);
     }
 
     public RuntimeSettings withAskTimeout(Duration d) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, d,
-                learnerLagEpisodes, labelLagEpisodes, setupTimeout);
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout);
     }
 
     private static void check(boolean ok, String key, Object value, String rule) {

@@ -462,7 +462,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         if (labelling && barrierFinal && !barrierStopped) {
             // the final replay holds every label, as in the reference loop
-            getContext().ask(ExpertPoolActor.Idle.class, experts, rs.setupTimeout(), ExpertPoolActor.AwaitIdle::new,
+            getContext().ask(ExpertPoolActor.Idle.class, experts, rs.labelWaitTimeout(), ExpertPoolActor.AwaitIdle::new,
                     (i, err) -> i != null ? new LabelsIdle() : new AskFailed("the last expert labels", err));
             return this;
         }
