@@ -1,13 +1,23 @@
 package org.p2pgrid.learner.nn;
 
+import java.util.SplittableRandom;
+
 /**
- * A plain-Java copy of one {@link GaussianActor}'s weights for the greedy decision at batch 1 —
+ * A plain-Java copy of one {@link GaussianActor}'s weights for decisions at batch 1 —
  * no DJL, no native call, no allocation besides the result: the decentralised execution path
  * (an actor process can hold this instead of an engine). Same arithmetic as
  * {@link GaussianActor#greedyAction}: a = mid + half·tanh(W_μ ReLU(W₂ ReLU(W₁ o + b₁) + b₂) + b_μ),
  * in float, so it agrees with the NDArray path to float rounding.
+ *
+ * <p>{@link #sample} adds the log σ head for exploration as {@link GaussianActor#sample} does:
+ * u = μ + σ·ε with log σ clamped to the network config's bounds, a = mid + half·tanh(u).
+ *
+ * <p>The weights travel as {@link Weights} — plain float arrays, the parameter layout of
+ * {@link Params} ({@code actor{i}.l1.W} etc., row-major [out, in]) — so a learner can publish them
+ * to processes that hold no engine.
  */
 public final class ActorSnapshot {
+    private final Weights weights;
     private final int obsDim;
     private final int hidden;
     private final int k;
@@ -17,51 +27,171 @@ public final class ActorSnapshot {
     private final float[] b2;
     private final float[] wMu;
     private final float[] bMu;
+    private final float[] wLs;
+    private final float[] bLs;
     private final float[] mid;
     private final float[] half;
     private final float[] h1;
     private final float[] h2;
+    private final float[] ls;
+
+    /**
+     * One agent's actor as plain arrays. Treat as immutable: the arrays are never written after
+     * construction (an {@link ActorSnapshot} copies what it needs), so one {@code Weights} may be shared
+     * by every holder of the same agent's policy.
+     *
+     * @param agent     agent index (parameter prefix {@code actor{agent}})
+     * @param obsDim    observation width
+     * @param l1W       [hidden, obsDim] row-major ({@code actor{i}.l1.W}); {@code l1b} [hidden]
+     * @param l2W       [hidden, hidden]; {@code l2b} [hidden]
+     * @param muW       [k, hidden] (mean head); {@code muB} [k]
+     * @param logStdW   [k, hidden] (log σ head); {@code logStdB} [k]
+     * @param logStdMin lower clamp of log σ; {@code logStdMax} the upper one
+     * @param lo        static action bounds over the agent's own dims ({@link ActionBounds}); {@code hi} likewise
+     */
+    public record Weights(int agent, int obsDim, float[] l1W, float[] l1b, float[] l2W, float[] l2b, float[] muW,
+                          float[] muB, float[] logStdW, float[] logStdB, float logStdMin, float logStdMax, float[] lo,
+                          float[] hi) {
+        public Weights {
+            int h = l1b.length;
+            int k = muB.length;
+            if (obsDim < 1 || h < 1 || k < 1 || l1W.length != h * obsDim || l2W.length != h * h || l2b.length != h
+                    || muW.length != k * h || logStdW.length != k * h || logStdB.length != k || lo.length != k
+                    || hi.length != k) {
+                throw new IllegalArgumentException("actor" + agent + " weights: inconsistent shapes (obsDim " + obsDim
+                        + ", hidden " + h + ", k " + k + ")");
+            }
+            if (!(logStdMin < logStdMax)) {
+                throw new IllegalArgumentException("logStdMin must be < logStdMax");
+            }
+        }
+
+        public int hidden() {
+            return l1b.length;
+        }
+
+        public int actionCount() {
+            return muB.length;
+        }
+
+        /** Number of floats (what a weight message carries, bounds excluded). */
+        public int floatCount() {
+            return l1W.length + l1b.length + l2W.length + l2b.length + muW.length + muB.length + logStdW.length
+                    + logStdB.length;
+        }
+
+        /** The current parameters of {@code actor} (copied out of the engine) with bounds [lo, hi]. */
+        public static Weights of(GaussianActor actor, float[] lo, float[] hi) {
+            Params p = actor.params();
+            String prefix = "actor" + actor.agent();
+            return new Weights(actor.agent(), actor.obsDim(), p.get(prefix + ".l1.W").toFloatArray(),
+                    p.get(prefix + ".l1.b").toFloatArray(), p.get(prefix + ".l2.W").toFloatArray(),
+                    p.get(prefix + ".l2.b").toFloatArray(), p.get(prefix + ".mu.W").toFloatArray(),
+                    p.get(prefix + ".mu.b").toFloatArray(), p.get(prefix + ".logstd.W").toFloatArray(),
+                    p.get(prefix + ".logstd.b").toFloatArray(), (float) actor.logStdMin(), (float) actor.logStdMax(),
+                    lo.clone(), hi.clone());
+        }
+
+        public static Weights of(GaussianActor actor, ActionBounds bounds) {
+            return of(actor, bounds.lo(), bounds.hi());
+        }
+    }
 
     /** Copies the current weights of {@code actor}; bounds as for {@link ActionBounds}. */
     public ActorSnapshot(GaussianActor actor, float[] lo, float[] hi) {
-        Params p = actor.params();
-        String prefix = "actor" + actor.agent();
-        this.b1 = p.get(prefix + ".l1.b").toFloatArray();
-        this.b2 = p.get(prefix + ".l2.b").toFloatArray();
-        this.bMu = p.get(prefix + ".mu.b").toFloatArray();
-        this.obsDim = actor.obsDim();
-        this.hidden = b1.length;
-        this.k = bMu.length;
-        this.w1 = transpose(p.get(prefix + ".l1.W").toFloatArray(), hidden, obsDim);
-        this.w2 = transpose(p.get(prefix + ".l2.W").toFloatArray(), hidden, hidden);
-        this.wMu = transpose(p.get(prefix + ".mu.W").toFloatArray(), k, hidden);
-        if (lo.length != k || hi.length != k) {
-            throw new IllegalArgumentException("bounds must have " + k + " entries");
-        }
-        this.mid = new float[k];
-        this.half = new float[k];
-        for (int j = 0; j < k; j++) {
-            mid[j] = (hi[j] + lo[j]) * 0.5f;
-            half[j] = (hi[j] - lo[j]) * 0.5f;
-        }
-        this.h1 = new float[hidden];
-        this.h2 = new float[hidden];
+        this(Weights.of(actor, lo, hi));
     }
 
     public ActorSnapshot(GaussianActor actor, ActionBounds bounds) {
         this(actor, bounds.lo(), bounds.hi());
     }
 
+    /** A snapshot of published weights (no engine needed). */
+    public ActorSnapshot(Weights w) {
+        this.weights = w;
+        this.obsDim = w.obsDim();
+        this.hidden = w.hidden();
+        this.k = w.actionCount();
+        this.b1 = w.l1b().clone();
+        this.b2 = w.l2b().clone();
+        this.bMu = w.muB().clone();
+        this.bLs = w.logStdB().clone();
+        this.w1 = transpose(w.l1W(), hidden, obsDim);
+        this.w2 = transpose(w.l2W(), hidden, hidden);
+        this.wMu = transpose(w.muW(), k, hidden);
+        this.wLs = transpose(w.logStdW(), k, hidden);
+        this.mid = new float[k];
+        this.half = new float[k];
+        for (int j = 0; j < k; j++) {
+            mid[j] = (w.hi()[j] + w.lo()[j]) * 0.5f;
+            half[j] = (w.hi()[j] - w.lo()[j]) * 0.5f;
+        }
+        this.h1 = new float[hidden];
+        this.h2 = new float[hidden];
+        this.ls = new float[k];
+    }
+
+    /** The weights this snapshot was built from. */
+    public Weights weights() {
+        return weights;
+    }
+
+    public int obsDim() {
+        return obsDim;
+    }
+
+    public int actionCount() {
+        return k;
+    }
+
     /** Greedy action over the agent's own dims (physical units). Not thread-safe (scratch buffers). */
     public float[] act(float[] obs) {
-        dense(w1, b1, obs, obsDim, h1, hidden, true);
-        dense(w2, b2, h1, hidden, h2, hidden, true);
         float[] a = new float[k];
+        trunk(obs);
         dense(wMu, bMu, h2, hidden, a, k, false);
         for (int j = 0; j < k; j++) {
             a[j] = mid[j] + half[j] * (float) Math.tanh(a[j]);
         }
         return a;
+    }
+
+    /**
+     * Exploration action a = mid + half·tanh(μ + σ·ε), ε ~ N(0, I) drawn from {@code rng} (k draws,
+     * the same generator as {@link GaussianActors#noise}). Not thread-safe (scratch buffers).
+     */
+    public float[] sample(float[] obs, SplittableRandom rng) {
+        float[] eps = new float[k];
+        for (int j = 0; j < k; j++) {
+            eps[j] = (float) GaussianActors.gaussian(rng);
+        }
+        return sample(obs, eps);
+    }
+
+    /** Exploration action with given standard-normal noise {@code eps} [k]. */
+    public float[] sample(float[] obs, float[] eps) {
+        if (eps.length != k) {
+            throw new IllegalArgumentException("eps must have " + k + " entries");
+        }
+        float[] a = new float[k];
+        trunk(obs);
+        dense(wMu, bMu, h2, hidden, a, k, false);
+        dense(wLs, bLs, h2, hidden, ls, k, false);
+        float lsMin = weights.logStdMin();
+        float lsMax = weights.logStdMax();
+        for (int j = 0; j < k; j++) {
+            float logStd = Math.min(Math.max(ls[j], lsMin), lsMax);
+            float u = eps[j] * (float) Math.exp(logStd) + a[j];
+            a[j] = (float) Math.tanh(u) * half[j] + mid[j];
+        }
+        return a;
+    }
+
+    private void trunk(float[] obs) {
+        if (obs.length != obsDim) {
+            throw new IllegalArgumentException("observation must have " + obsDim + " features, got " + obs.length);
+        }
+        dense(w1, b1, obs, obsDim, h1, hidden, true);
+        dense(w2, b2, h1, hidden, h2, hidden, true);
     }
 
     /** [rows, cols] row-major → [cols, rows] row-major. */

@@ -46,6 +46,8 @@ public final class GaussianActor {
     private final Dense logStdHead;
     private final NDArray logStdMin;
     private final NDArray logStdMax;
+    private final double logStdMinValue;
+    private final double logStdMaxValue;
 
     /**
      * @param manager    long-lived manager owning the parameters
@@ -71,6 +73,18 @@ public final class GaussianActor {
         this.logStdHead = new Dense(params, "actor" + agent + ".logstd", rng, h, k);
         this.logStdMin = c.of(config.logStdMin());
         this.logStdMax = c.of(config.logStdMax());
+        this.logStdMinValue = config.logStdMin();
+        this.logStdMaxValue = config.logStdMax();
+    }
+
+    /** Lower clamp of log σ (the network config's). */
+    public double logStdMin() {
+        return logStdMinValue;
+    }
+
+    /** Upper clamp of log σ. */
+    public double logStdMax() {
+        return logStdMaxValue;
     }
 
     public int agent() {

@@ -38,8 +38,8 @@ public final class Checkpoints {
     public static final String DIR = "checkpoints";
     public static final String LATEST = "LATEST";
     static final String MANIFEST = "manifest.properties";
-    static final String LEARNER = "learner.bin";
-    static final String REPLAY = "replay.bin";
+    public static final String LEARNER = "learner.bin";
+    public static final String REPLAY = "replay.bin";
     static final String TRAINER = "trainer.properties";
     static final String PENDING = "pending-labels.bin";
 
@@ -182,7 +182,7 @@ public final class Checkpoints {
         }
     }
 
-    static List<LabelRequest> readPending(Path dir) throws IOException {
+    public static List<LabelRequest> readPending(Path dir) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PENDING))))) {
             int n = in.readInt();
             if (n < 0 || n > 10_000_000) {

@@ -5,8 +5,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import org.p2pgrid.env.device.DeviceState;
 
-/** A visited state waiting for its expert label: the replay reference of its transition and what the teacher needs. */
-record LabelRequest(long ref, int day, int step, DeviceState[] states, double[][] observations) {
+/**
+ * A visited state waiting for its expert label: the replay reference of its transition and what the
+ * teacher needs. Public so that other runtimes (the actor runtime) write the same checkpoints.
+ */
+public record LabelRequest(long ref, int day, int step, DeviceState[] states, double[][] observations) {
 
     void writeTo(DataOutputStream out) throws IOException {
         out.writeLong(ref);

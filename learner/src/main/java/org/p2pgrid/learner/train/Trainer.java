@@ -165,6 +165,15 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * The training day of {@code episode} for {@code seed}: the first draw of the episode's stream, as
+     * {@link #train} draws it (other runtimes use it to visit the same days).
+     */
+    public static int episodeDay(long seed, int episode) {
+        List<Integer> days = DataSplit.days(DataSplit.Split.TRAINING);
+        return days.get(new SplittableRandom(OpLearner.mix(seed ^ EPISODE_STREAM, episode)).nextInt(days.size()));
+    }
+
     /** Static device limits per agent; the CL bound uses the largest load the prosumer sees in the year. */
     public static List<ActionBounds> actionBounds(Scenario scenario) {
         List<ProsumerSpec> specs = scenario.prosumers();

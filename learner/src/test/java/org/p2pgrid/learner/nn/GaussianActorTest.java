@@ -230,4 +230,34 @@ class GaussianActorTest {
             }
         }
     }
+
+    @Test
+    void plainJavaSnapshotSamplesLikeTheNdArrayActorForTheSameNoise() {
+        GaussianActor actor = new GaussianActor(manager, 1, 10, new int[] {0, 3, 4}, NetworkConfig.defaults().withHidden(32));
+        float[] lo = {5f, -30f, 0f};
+        float[] hi = {60f, 30f, 4f};
+        ActorSnapshot.Weights w = ActorSnapshot.Weights.of(actor, lo, hi);
+        ActorSnapshot snap = new ActorSnapshot(w);
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int r = 0; r < 20; r++) {
+            float[] o = new float[10];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = (float) (rng.nextDouble() * 4 - 2);
+            }
+            long seed = rng.nextLong();
+            float[] eps = new float[3];
+            SplittableRandom noise = new SplittableRandom(seed);
+            for (int j = 0; j < eps.length; j++) {
+                eps[j] = (float) GaussianActors.gaussian(noise);
+            }
+            try (NDManager step = manager.newSubManager()) {
+                float[] expected = Djl.noGrad(() -> actor.sample(step.create(o, new Shape(1, 10)), step.create(lo),
+                        step.create(hi), step.create(eps, new Shape(1, 3))).action().toFloatArray());
+                assertArrayEquals(expected, snap.sample(o, eps), 1e-4f);
+                assertArrayEquals(expected, snap.sample(o, new SplittableRandom(seed)), 1e-4f, "same generator as noise()");
+            }
+            // the weights record is plain data: a second snapshot from it decides identically
+            assertArrayEquals(snap.act(o), new ActorSnapshot(w).act(o), 0f);
+        }
+    }
 }
