@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
+import org.p2pgrid.actors.runtime.ActorTraining;
+import org.p2pgrid.actors.runtime.RuntimeSettings;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.env.pomdp.Scenarios;
 import org.p2pgrid.learner.train.Checkpoints;
@@ -76,8 +79,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "do not draw a progress bar")
     boolean noProgress;
 
+    @Option(names = "--runtime", defaultValue = "single",
+            description = "single = the deterministic single-process reference loop; actors = the Pekko actor runtime "
+                    + "(parallel worlds, prosumer actors, replay/learner/expert-pool actors; p2pgrid.runtime settings) (default: ${DEFAULT-VALUE})")
+    String runtime;
+
+    @Option(names = "--worlds", description = "with --runtime actors: simulated days stepped in parallel (default: p2pgrid.runtime.worlds)")
+    Integer worlds;
+
     @Override
     public Integer call() throws Exception {
+        if (!runtime.equals("single") && !runtime.equals("actors")) {
+            throw new IllegalArgumentException("--runtime " + runtime + ": expected single or actors");
+        }
+        if (worlds != null && (worlds < 1 || !runtime.equals("actors"))) {
+            throw new IllegalArgumentException("--worlds " + worlds + ": needs --runtime actors and a value >= 1");
+        }
         Path runDir = resume;
         TrainingConfig config;
         Scenario scenario;
@@ -113,71 +130,101 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingConfig.Labels labels = config.labels();
         try (ExpertSetup expert = ExpertSetup.open(scenario, profile, labels.cacheDir(), labels.socToleranceKwh(),
                 labels.cdgToleranceKw())) {
-            Teacher t = switch (labels.teacher()) {
-                case EXPERT -> new ExpertTeacher(expert.newLabeller(), scenario);
-                case RULE_BASED -> new RuleBasedTeacher(scenario);
-                case NONE -> (day, step, states, obs) -> {
+            Supplier<Teacher> teachers = switch (labels.teacher()) {
+                case EXPERT -> () -> new ExpertTeacher(expert.newLabeller(), scenario); // one labeller each, shared cache
+                case RULE_BASED -> () -> new RuleBasedTeacher(scenario);
+                case NONE -> () -> (day, step, states, obs) -> {
                     throw new IllegalStateException("no teacher");
                 };
             };
-            System.out.printf(Locale.ROOT, "%s %s on %d prosumers (%d-bus feeder), %d episodes, seed %d, teacher %s, run %s%n",
+            System.out.printf(Locale.ROOT, "%s %s on %d prosumers (%d-bus feeder), %d episodes, seed %d, teacher %s, %s runtime, run %s%n",
                     resume != null ? "Resuming" : "Training", config.algo().id().toUpperCase(Locale.ROOT),
                     scenario.prosumers().size(), scenario.network().busCount(), config.episodes(), config.seed(),
-                    labels.teacher().name().toLowerCase(Locale.ROOT).replace('_', '-'), runDir);
-            try (Trainer trainer = new Trainer(scenario, config, t, runDir, fingerprint)) {
-                if (trainer.resumed()) {
-                    System.out.println("resumed after episode " + trainer.episodesDone() + " (" + trainer.learner().updates()
-                            + " updates, " + trainer.replay().size() + " transitions in replay)");
-                }
-                Thread main = Thread.currentThread();
-                Thread hook = new Thread(() -> {
-                    trainer.requestStop();
-                    try {
-                        main.join(600_000);
-                    } catch (InterruptedException ignored) {
-                        Thread.currentThread().interrupt();
+                    labels.teacher().name().toLowerCase(Locale.ROOT).replace('_', '-'), runtime, runDir);
+            Trainer.Outcome outcome;
+            String teacherStats = "teacher " + labels.teacher().name().toLowerCase(Locale.ROOT).replace('_', '-');
+            try (ProgressBar bar = Progress.bar("train", config.episodes(), noProgress)) {
+                Trainer.Listener listener = progress(bar);
+                if (runtime.equals("actors")) {
+                    RuntimeSettings settings = RuntimeSettings.load();
+                    if (worlds != null) {
+                        settings = settings.withWorlds(worlds);
                     }
-                }, "p2pgrid-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                Trainer.Outcome outcome;
-                try (ProgressBar bar = Progress.bar("train", config.episodes(), noProgress)) {
-                    bar.stepTo(trainer.episodesDone());
-                    outcome = trainer.train(new Trainer.Listener() {
-                        @Override
-                        public void episodeFinished(TrainingHistory.Episode e) {
-                            bar.step();
-                            bar.setExtraMessage(String.format(Locale.ROOT, "cost %.0f viol %.1e R %.1f λ %.3f upd/s %.1f",
-                                    e.cost(), e.violationRatePu(), e.reward(), e.meanLambda(), e.updatesPerSecond()));
+                    try (ActorTraining run = ActorTraining.start(scenario, config, teachers, runDir, fingerprint, listener,
+                            settings)) {
+                        outcome = untilDoneOrStopped(run::requestStop, run::await);
+                    }
+                } else {
+                    Teacher teacher = teachers.get();
+                    try (Trainer trainer = new Trainer(scenario, config, teacher, runDir, fingerprint)) {
+                        if (trainer.resumed()) {
+                            System.out.println("resumed after episode " + trainer.episodesDone() + " ("
+                                    + trainer.learner().updates() + " updates, " + trainer.replay().size()
+                                    + " transitions in replay)");
                         }
-
-                        @Override
-                        public void validated(TrainingHistory.Validation v) {
-                            bar.setExtraMessage(String.format(Locale.ROOT, "validation after %d: cost %.0f (rule %.0f) viol %.2e",
-                                    v.episode(), v.policy().meanCost(), v.ruleBasedMeanCost(), v.policy().meanViolationRatePu()));
-                        }
-                    });
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running: it waits for us
+                        bar.stepTo(trainer.episodesDone());
+                        outcome = untilDoneOrStopped(trainer::requestStop, () -> trainer.train(listener));
+                    }
+                    if (!teacher.stats().isEmpty()) {
+                        teacherStats = teacher.stats();
                     }
                 }
-                System.out.printf(Locale.ROOT, "%d episodes, %d updates; %s; checkpoint %s%n", outcome.episodesDone(),
-                        outcome.updates(), t.stats().isEmpty() ? "teacher " + labels.teacher() : t.stats(),
-                        outcome.lastCheckpoint());
-                if (outcome.stopped()) {
-                    System.out.println("stopped: continue with ./p2pgrid train --resume " + runDir);
-                    return 0;
-                }
-                if (!noEvaluation) {
-                    String days = testDays != null ? testDays : config.testDays();
-                    FinalEvaluation.run(trainer, expert, profile, TrainingConfig.days(days, "--test-days"), days,
+            }
+            System.out.printf(Locale.ROOT, "%d episodes, %d updates; %s; checkpoint %s%n", outcome.episodesDone(),
+                    outcome.updates(), teacherStats, outcome.lastCheckpoint());
+            if (outcome.stopped()) {
+                System.out.println("stopped: continue with ./p2pgrid train --resume " + runDir);
+                return 0;
+            }
+            if (!noEvaluation) {
+                String days = testDays != null ? testDays : config.testDays();
+                try (Trainer trained = Trainer.forEvaluation(scenario, config, runDir, fingerprint)) {
+                    FinalEvaluation.run(trained, expert, profile, TrainingConfig.days(days, "--test-days"), days,
                             !noExpertBaseline, noProgress);
                 }
             }
         }
         return 0;
+    }
+
+    /** Ctrl-C / SIGTERM asks the run to checkpoint after the current episode; the JVM waits for it. */
+    private static Trainer.Outcome untilDoneOrStopped(Runnable requestStop, Supplier<Trainer.Outcome> body) {
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            requestStop.run();
+            try {
+                main.join(600_000);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "p2pgrid-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return body.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for us
+            }
+        }
+    }
+
+    private static Trainer.Listener progress(ProgressBar bar) {
+        return new Trainer.Listener() {
+            @Override
+            public void episodeFinished(TrainingHistory.Episode e) {
+                bar.step();
+                bar.setExtraMessage(String.format(Locale.ROOT, "cost %.0f viol %.1e R %.1f λ %.3f upd/s %.1f",
+                        e.cost(), e.violationRatePu(), e.reward(), e.meanLambda(), e.updatesPerSecond()));
+            }
+
+            @Override
+            public void validated(TrainingHistory.Validation v) {
+                bar.setExtraMessage(String.format(Locale.ROOT, "validation after %d: cost %.0f (rule %.0f) viol %.2e",
+                        v.episode(), v.policy().meanCost(), v.ruleBasedMeanCost(), v.policy().meanViolationRatePu()));
+            }
+        };
     }
 
     private Map<String, Object> overrides() {

@@ -82,6 +82,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void actorRuntimeTrainsAndItsCheckpointEvaluates(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("actors");
+        String out = runOut(0, tiny(run, "--episodes", "2", "--algo", "op", "--runtime", "actors", "--worlds", "2"));
+        assertTrue(out.contains("actors runtime"), out);
+        assertTrue(out.contains("2 episodes"), out);
+        assertTrue(out.contains("Test-set evaluation: 2 days"), out);
+        assertEquals(3, Files.readAllLines(run.resolve(TrainingHistory.EPISODES_FILE)).size());
+        assertTrue(Files.exists(run.resolve("report.md")));
+        runOut(2, tiny(dir.resolve("x"), "--runtime", "pekko"));
+        assertTrue(err.toString().contains("--runtime pekko: expected single or actors"), err.toString());
+    }
+
+    @Test
     void badInputIsOneLine(@TempDir Path dir) {
         runOut(2, tiny(dir.resolve("a"), "--set", "learner.batch-size=0"));
         assertTrue(err.toString().contains("learner.batch-size = 0"), err.toString());
