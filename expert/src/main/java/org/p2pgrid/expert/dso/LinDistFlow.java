@@ -321,9 +321,11 @@ public final class LinDistFlow {
                 String name = prefix + "w[" + k + "," + j + "]";
                 if (wLo[j] <= wHi[j]) {
                     w[j] = model.addVariable(name, wLo[j], wHi[j]);
-                } else { // an empty band: keep it as a named row, so infeasibility diagnostics can say where
+                } else { // an empty band: keep it as two named rows, so infeasibility diagnostics can say where
+                    // (one row lo ≤ w ≤ hi with lo > hi is not a valid row: ConvexModel rejects it)
                     w[j] = model.addVariable(name, -inf, inf);
-                    model.addConstraint(prefix + "voltageBand[" + k + "," + j + "]", LinearExpr.of(w[j], 1), wLo[j], wHi[j]);
+                    model.addConstraint(prefix + "voltageBandLo[" + k + "," + j + "]", LinearExpr.of(w[j], 1), wLo[j], inf);
+                    model.addConstraint(prefix + "voltageBandHi[" + k + "," + j + "]", LinearExpr.of(w[j], 1), -inf, wHi[j]);
                 }
             }
             // Bottom-up: flows (variables at kept buses, child's flow + constants at pass-through buses).
