@@ -13,6 +13,7 @@ import org.p2pgrid.env.pomdp.DayExogenous;
 import org.p2pgrid.env.pomdp.RewardSettings;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.expert.model.ConvexModel;
+import org.p2pgrid.expert.model.LinearExpr;
 import org.p2pgrid.expert.model.ProsumerModel;
 import org.p2pgrid.expert.model.ProsumerModelFactory;
 import org.p2pgrid.expert.solver.SolveOptions;
@@ -27,6 +28,14 @@ import org.p2pgrid.expert.solver.SolverBackend;
  * branch currents of the plan are fed back into {@link LinDistFlow}); then it re-solves, until the
  * plan is AC-feasible or the iteration limit is reached (reported, never hidden).
  *
+ * <p><b>Two-stage solve</b> ({@link Options#twoStage()}, on by default; measured in benchmarks/RESULTS.md,
+ * "Expert DSO solve"): the feeder model costs the simplex code most of its work, yet on the days measured
+ * reactive power alone — free in the objective — can meet the voltage limits. So each LP is first solved
+ * without the feeder model (prosumers and the P2P balance: a relaxation), then only for the reactive
+ * prosumer variables with the feeder model, every other prosumer variable fixed, minimising Σ|Q_EX|
+ * (small reactive flows keep LinDistFlow close to AC). If that succeeds without raising the objective,
+ * the point is an optimum of the full LP (same optimal value); otherwise the full LP is solved.
+ *
  * <p>Thread-safe if the backend and factory are (the default OR-Tools backend is): every call builds
  * its own model and power-flow instance.
  */
@@ -38,21 +47,41 @@ public final class DsoExpert {
      * @param checkAllSteps       AC-check every step of the plan (else only its first step t)
      * @param maxIterations       solves at most (the first one included)
      * @param tighteningMarginPu  extra band shrink on top of the observed excursion
+     * @param twoStage            solve the LP in two small stages when reactive power alone can meet the
+     *                            feeder's voltage limits (prosumers without the feeder model, then only the
+     *                            reactive variables with the feeder model), else the full LP; the result is an
+     *                            optimum of the full LP either way (see {@code solveInTwoStages})
      */
     public record Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
-                          double tighteningMarginPu) {
+                          double tighteningMarginPu, boolean twoStage) {
+        /** Options with the two-stage solve on. */
+        public Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
+                       double tighteningMarginPu) {
+            this(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, true);
+        }
+
         public static Options defaults() {
-            return new Options(SolveOptions.defaults(), true, true, 6, 1e-3);
+            return new Options(SolveOptions.defaults(), true, true, 6, 1e-3, true);
         }
 
         public Options withSolve(SolveOptions s) {
-            return new Options(s, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu);
+            return new Options(s, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage);
         }
 
         public Options withLossCorrection(boolean on) {
-            return new Options(solve, on, checkAllSteps, maxIterations, tighteningMarginPu);
+            return new Options(solve, on, checkAllSteps, maxIterations, tighteningMarginPu, twoStage);
+        }
+
+        public Options withTwoStage(boolean on) {
+            return new Options(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, on);
         }
     }
+
+    /**
+     * How far (p.u.², on u = V²) a LinDistFlow voltage of the first stage's point may leave the band and
+     * still count as inside: about the simplex codes' primal feasibility tolerance on the feeder rows.
+     */
+    static final double BAND_TOLERANCE_PU_SQ = 1e-9;
 
     private final Scenario scenario;
     private final ProsumerModelFactory factory;
@@ -81,12 +110,37 @@ public final class DsoExpert {
         double buildSeconds = 0;
         RadialPowerFlow powerFlow = new RadialPowerFlow(network);
         int initialViolated = 0;
+        boolean twoStage = options.twoStage();
         for (int iteration = 1; ; iteration++) {
             long b0 = System.nanoTime();
-            DsoProblem problem = DsoProblem.build(scenario, factory, day, t, states, vMin, vMax, ell);
-            buildSeconds += (System.nanoTime() - b0) * 1e-9;
-            Solution solution = backend.solve(problem.model(), options.solve());
-            solveSeconds += solution.solveSeconds();
+            DsoProblem problem = null;
+            Solution solution = null;
+            String stages = "";
+            if (twoStage) {
+                problem = DsoProblem.build(scenario, factory, day, t, states, vMin, vMax, ell);
+                buildSeconds += (System.nanoTime() - b0) * 1e-9;
+                solution = solveInTwoStages(problem);
+                solveSeconds += solution.solveSeconds();
+                String e = solution.explanation();
+                stages = " (" + e.substring(e.lastIndexOf('[') + 1, e.lastIndexOf(']'));
+                if (solution.isOptimal()) {
+                    stages += ")";
+                } else {
+                    solution = null; // the full LP decides (and explains a failure)
+                }
+            }
+            if (solution == null) {
+                long b2 = System.nanoTime();
+                if (problem == null) {
+                    problem = DsoProblem.build(scenario, factory, day, t, states, vMin, vMax, ell);
+                }
+                buildSeconds += (System.nanoTime() - b2) * 1e-9;
+                solution = backend.solve(problem.model(), options.solve());
+                solveSeconds += solution.solveSeconds();
+                if (twoStage) {
+                    stages += String.format("; full LP %.3f s)", solution.solveSeconds());
+                }
+            }
             if (!solution.isOptimal()) {
                 String why = solution.explanation() + (iteration > 1 ? " (after " + (iteration - 1)
                         + " AC tightening round(s): the tightened voltage band may be what made it infeasible)" : "");
@@ -140,9 +194,9 @@ public final class DsoExpert {
             if (iteration == 1) {
                 initialViolated = violatedSteps;
             }
-            log.add(String.format("iteration %d: objective %.6f CNY, %d/%d checked steps violate the AC voltage band "
+            log.add(String.format("iteration %d%s: objective %.6f CNY, %d/%d checked steps violate the AC voltage band "
                             + "(worst %.5f p.u., AC range [%.5f, %.5f]), largest |V_lin - V_ac| %.5f p.u.%s",
-                    iteration, solution.objective(), violatedSteps, checked, worst, minV, maxV, largestLinearError,
+                    iteration, stages, solution.objective(), violatedSteps, checked, worst, minV, maxV, largestLinearError,
                     feasible ? "" : "; band shrunk at " + tightened + " bus-steps by excursion + "
                             + options.tighteningMarginPu() + " p.u." + (options.lossCorrection() ? ", AC losses fed back" : "")));
             if (feasible || iteration >= options.maxIterations()) {
@@ -167,6 +221,102 @@ public final class DsoExpert {
                 }
             }
         }
+    }
+
+    /**
+     * The full LP's optimum in two small solves when reactive power alone can meet the feeder limits:
+     * (1) the prosumers and the P2P balance without the feeder model, a relaxation; if its LinDistFlow
+     * voltages are within the band, it is optimal for the full LP; else (2) only the reactive prosumer
+     * variables (those Q_EX depends on, with the disc partners they share a polygon with, fixed) and
+     * the feeder model, every other prosumer variable fixed at stage 1's value. If that is feasible
+     * and the objective at the combined point equals stage 1's (reactive power is free in the
+     * objective), the combined point is optimal for the full LP. Otherwise the result is not optimal
+     * and the caller solves the full LP. The explanation says what happened, in brackets.
+     */
+    private Solution solveInTwoStages(DsoProblem problem) {
+        ConvexModel full = problem.model();
+        int np = problem.prosumerVariableCount();
+        int n = full.variableCount();
+        double[] none = new double[n];
+        java.util.Arrays.fill(none, Double.NaN);
+        int[] prosumerVars = new int[np];
+        for (int v = 0; v < np; v++) {
+            prosumerVars[v] = v;
+        }
+        Solution s1 = backend.solve(full.subModel(prosumerVars, none), options.solve());
+        double seconds = s1.solveSeconds();
+        if (!s1.isOptimal()) {
+            return Solution.failed(s1.status(), "[relaxed LP " + s1.status() + "]", seconds, s1.backend());
+        }
+        double[] x = java.util.Arrays.copyOf(s1.x(), n); // network columns 0: only the sweep reads them
+        int violated = problem.violatedNetworkSteps(x, BAND_TOLERANCE_PU_SQ).size();
+        String what = String.format("relaxed LP %.3f s", s1.solveSeconds());
+        if (violated == 0) {
+            return new Solution(s1.status(), s1.explanation() + " [" + what + ", feeder limits hold]", s1.objective(), x,
+                    seconds, s1.backend(), s1.linearisationErrorBound());
+        }
+        boolean[] keep = new boolean[n];
+        for (ProsumerModel pm : problem.prosumerModels()) {
+            for (int k = 0; k < problem.horizon(); k++) {
+                var q = pm.export(ProsumerModel.Q_EX, k);
+                for (int j = 0; j < q.termCount(); j++) {
+                    keep[q.var(j)] = true;
+                }
+            }
+        }
+        boolean[] fixedPartner = new boolean[n];
+        for (ConvexModel.Disc d : full.discs()) {
+            if (keep[d.x()] != keep[d.y()]) {
+                int partner = keep[d.x()] ? d.y() : d.x();
+                keep[partner] = true;
+                fixedPartner[partner] = true;
+            }
+        }
+        for (int v = np; v < n; v++) {
+            keep[v] = true;
+        }
+        int[] kept = java.util.stream.IntStream.range(0, n).filter(v -> keep[v]).toArray();
+        ConvexModel repair = full.subModel(kept, x);
+        int[] at = new int[n];
+        for (int i = 0; i < kept.length; i++) {
+            at[kept[i]] = i;
+            if (fixedPartner[kept[i]]) {
+                repair.setBounds(i, x[kept[i]], x[kept[i]]);
+            }
+        }
+        // Any feasible point will do; the least total |Q_EX| keeps the reactive flows, and with them
+        // the LinDistFlow-vs-AC error, small (an arbitrary vertex puts inverters at their Q limits).
+        for (ProsumerModel pm : problem.prosumerModels()) {
+            for (int k = 0; k < problem.horizon(); k++) {
+                var q = pm.export(ProsumerModel.Q_EX, k);
+                LinearExpr e = LinearExpr.constant(q.constant());
+                double bound = Math.abs(q.constant());
+                for (int j = 0; j < q.termCount(); j++) {
+                    e.add(at[q.var(j)], q.coef(j));
+                    bound += Math.abs(q.coef(j)) * Math.max(Math.abs(full.lowerBound(q.var(j))), Math.abs(full.upperBound(q.var(j))));
+                }
+                int a = repair.addVariable("absQ", 0, bound);
+                repair.addConstraint("absQ+", LinearExpr.of(a, 1).add(e, -1), 0, Double.POSITIVE_INFINITY);
+                repair.addConstraint("absQ-", LinearExpr.of(a, 1).add(e, 1), 0, Double.POSITIVE_INFINITY);
+                repair.addObjective(LinearExpr.of(a, 1));
+            }
+        }
+        Solution s2 = backend.solve(repair, options.solve());
+        seconds += s2.solveSeconds();
+        what += String.format(", %d steps leave the band, reactive repair %.3f s", violated, s2.solveSeconds());
+        if (!s2.isOptimal()) {
+            return Solution.failed(Solution.Status.NOT_SOLVED, "[" + what + " " + s2.status() + "]", seconds, s2.backend());
+        }
+        for (int i = 0; i < kept.length; i++) {
+            x[kept[i]] = s2.x()[i];
+        }
+        double objective = full.objectiveValue(x);
+        if (objective > s1.objective() + 1e-9 * Math.abs(s1.objective()) + 1e-9) {
+            return Solution.failed(Solution.Status.NOT_SOLVED, "[" + what + " raised the objective]", seconds,
+                    s2.backend());
+        }
+        return new Solution(Solution.Status.OPTIMAL, s1.explanation() + " [" + what + "]", objective, x, seconds,
+                s1.backend(), s1.linearisationErrorBound());
     }
 
     /** AC power flow of one step's injections, with the bus loads formed exactly as the environment forms them. */
@@ -212,10 +362,10 @@ public final class DsoExpert {
             }
         }
         Network network = scenario.network();
-        double[][] v = new double[h][network.busCount()];
+        double[][] v = problem.linearVoltageSq(x);
         for (int k = 0; k < h; k++) {
             for (int b = 0; b < network.busCount(); b++) {
-                v[k][b] = Math.sqrt(Math.max(0, problem.grid().u()[k][b].evaluate(x)));
+                v[k][b] = Math.sqrt(Math.max(0, v[k][b]));
             }
         }
         return new Extracted(actions, pEx, qEx, p2p, grid, v);

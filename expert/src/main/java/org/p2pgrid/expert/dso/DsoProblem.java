@@ -30,11 +30,13 @@ public final class DsoProblem {
     private final int horizon;
     private final ConvexModel model;
     private final List<ProsumerModel> prosumerModels;
-    private final LinDistFlow.Variables grid;
+    private final LinDistFlow.Builder grid;
     private final LinDistFlow.Inputs gridInputs;
+    private final int prosumerVariables;
 
     private DsoProblem(Scenario scenario, int firstStep, int horizon, ConvexModel model, List<ProsumerModel> prosumerModels,
-                       LinDistFlow.Variables grid, LinDistFlow.Inputs gridInputs) {
+                       LinDistFlow.Builder grid, LinDistFlow.Inputs gridInputs, int prosumerVariables) {
+        this.prosumerVariables = prosumerVariables;
         this.scenario = scenario;
         this.firstStep = firstStep;
         this.horizon = horizon;
@@ -43,6 +45,7 @@ public final class DsoProblem {
         this.grid = grid;
         this.gridInputs = gridInputs;
     }
+
 
     /**
      * Builds the problem.
@@ -109,8 +112,61 @@ public final class DsoProblem {
             }
         }
         LinDistFlow.Inputs inputs = new LinDistFlow.Inputs(loadKw, loadKvar, injP, injQ, vMinPu, vMaxPu, branchCurrentSqPu);
-        LinDistFlow.Variables grid = LinDistFlow.add(model, network, "dso.", inputs);
-        return new DsoProblem(scenario, t, horizon, model, List.copyOf(placed), grid, inputs);
+        int prosumerVariables = model.variableCount();
+        LinDistFlow.Builder grid = new LinDistFlow.Builder(model, network, "dso.", inputs);
+        for (int k = 0; k < horizon; k++) {
+            grid.addStep(k);
+        }
+        return new DsoProblem(scenario, t, horizon, model, List.copyOf(placed), grid, inputs, prosumerVariables);
+    }
+
+    /** The prosumers' variables are the model's first this many; the feeder model's come after them. */
+    public int prosumerVariableCount() {
+        return prosumerVariables;
+    }
+
+    /**
+     * LinDistFlow squared voltages u {@code [k][bus]} (p.u.²) for the prosumer injections at x: the
+     * LinDistFlow equations solved by a sweep (the same numbers as the model's {@link #grid()}
+     * expressions at an optimum, but they need only x's prosumer variables).
+     */
+    public double[][] linearVoltageSq(double[] x) {
+        int buses = scenario.network().busCount();
+        double[][] v = new double[horizon][];
+        for (int k = 0; k < horizon; k++) {
+            v[k] = new double[buses];
+            v[k] = sweep(k, x);
+        }
+        return v;
+    }
+
+    /**
+     * Steps whose LinDistFlow voltages for the prosumer injections at x leave the voltage band by more
+     * than {@code tolPuSq} (p.u.²) at some bus (only x's prosumer variables are read). When none does,
+     * x's prosumer part extends to a feasible point of the model: the feeder model's rows only define the
+     * flows and voltages and limit the latter.
+     */
+    public List<Integer> violatedNetworkSteps(double[] x, double tolPuSq) {
+        List<Integer> out = new ArrayList<>();
+        for (int k = 0; k < horizon; k++) {
+            if (grid.violatesBand(k, sweep(k, x), tolPuSq)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private double[] sweep(int k, double[] x) {
+        int buses = scenario.network().busCount();
+        double[] p = new double[buses];
+        double[] q = new double[buses];
+        for (int b = 0; b < buses; b++) {
+            LinearExpr ep = gridInputs.injectionKw() == null ? null : gridInputs.injectionKw()[k][b];
+            LinearExpr eq = gridInputs.injectionKvar() == null ? null : gridInputs.injectionKvar()[k][b];
+            p[b] = ep == null ? 0 : ep.evaluate(x);
+            q[b] = eq == null ? 0 : eq.evaluate(x);
+        }
+        return grid.voltageSq(k, p, q);
     }
 
     /** The reward's voltage band [v-min, v-max] at every bus and step of the horizon from t. */
@@ -151,6 +207,7 @@ public final class DsoProblem {
     public int horizon() { return horizon; }
     public ConvexModel model() { return model; }
     public List<ProsumerModel> prosumerModels() { return prosumerModels; }
-    public LinDistFlow.Variables grid() { return grid; }
+    /** The feeder quantities as model expressions; rows of steps without a feeder model are null. */
+    public LinDistFlow.Variables grid() { return grid.variables(); }
     public LinDistFlow.Inputs gridInputs() { return gridInputs; }
 }

@@ -81,74 +81,186 @@ public final class LinDistFlow {
 
     private LinDistFlow() {}
 
+    /** Adds the model for every step of the horizon. */
     public static Variables add(ConvexModel model, Network network, String prefix, Inputs in) {
-        int buses = network.busCount();
-        int branches = network.branchCount();
-        RadialTopology topo = network.topology();
-        int slack = network.slackIndex();
-        int[] order = topo.bfsOrder();
-        List<List<Integer>> children = new ArrayList<>(buses);
-        for (int b = 0; b < buses; b++) {
-            children.add(new ArrayList<>());
+        Builder b = new Builder(model, network, prefix, in);
+        for (int k = 0; k < in.horizon(); k++) {
+            b.addStep(k);
         }
-        for (int j = 0; j < buses; j++) {
-            if (j != slack) {
-                children.get(topo.parent(j)).add(j);
+        return b.variables();
+    }
+
+    /**
+     * Adds the model step by step (the steps are independent of each other) and solves its equations
+     * for given injections ({@link #voltageSq}, used to check a point that has no feeder columns). The
+     * {@link #variables()} of a step not (yet) added are null rows.
+     */
+    public static final class Builder {
+        private final ConvexModel model;
+        private final Network network;
+        private final String prefix;
+        private final Inputs in;
+        private final RadialTopology topo;
+        private final int slack;
+        private final int[] order;
+        private final List<List<Integer>> children;
+        private final boolean[] active;
+        private final int[] activeChild;
+        private final boolean[] kept;
+        private final boolean[] added;
+        private final LinearExpr[][] u;
+        private final LinearExpr[][] p;
+        private final LinearExpr[][] q;
+
+        public Builder(ConvexModel model, Network network, String prefix, Inputs in) {
+            this.model = model;
+            this.network = network;
+            this.prefix = prefix;
+            this.in = in;
+            int buses = network.busCount();
+            topo = network.topology();
+            slack = network.slackIndex();
+            order = topo.bfsOrder();
+            children = new ArrayList<>(buses);
+            for (int b = 0; b < buses; b++) {
+                children.add(new ArrayList<>());
             }
-        }
-        int horizon = in.horizon();
-        // A bus is active if its subtree holds a controllable injection at some step.
-        boolean[] active = new boolean[buses];
-        boolean[] injecting = new boolean[buses];
-        for (int idx = order.length - 1; idx >= 0; idx--) {
-            int j = order[idx];
-            boolean a = false;
-            for (int k = 0; k < horizon && !a; k++) {
-                a = (in.injectionKw() != null && in.injectionKw()[k][j] != null)
-                        || (in.injectionKvar() != null && in.injectionKvar()[k][j] != null);
-            }
-            injecting[j] = a;
-            for (int c : children.get(j)) {
-                a |= active[c];
-            }
-            active[j] = a || j == slack;
-        }
-        // Pass-through buses: active, no injection of their own, exactly one active child. Their
-        // flows are the child's plus constants and their voltage is affine in the neighbours'
-        // variables, so they get no columns and no equality rows, only a ranged voltage-limit row.
-        int[] activeChild = new int[buses];
-        boolean[] kept = new boolean[buses];
-        for (int j = 0; j < buses; j++) {
-            int n = 0;
-            activeChild[j] = -1;
-            for (int c : children.get(j)) {
-                if (active[c]) {
-                    n++;
-                    activeChild[j] = c;
+            for (int j = 0; j < buses; j++) {
+                if (j != slack) {
+                    children.get(topo.parent(j)).add(j);
                 }
             }
-            kept[j] = active[j] && (j == slack || injecting[j] || n != 1);
+            int horizon = in.horizon();
+            // A bus is active if its subtree holds a controllable injection at some step.
+            active = new boolean[buses];
+            boolean[] injecting = new boolean[buses];
+            for (int idx = order.length - 1; idx >= 0; idx--) {
+                int j = order[idx];
+                boolean a = false;
+                for (int k = 0; k < horizon && !a; k++) {
+                    a = (in.injectionKw() != null && in.injectionKw()[k][j] != null)
+                            || (in.injectionKvar() != null && in.injectionKvar()[k][j] != null);
+                }
+                injecting[j] = a;
+                for (int c : children.get(j)) {
+                    a |= active[c];
+                }
+                active[j] = a || j == slack;
+            }
+            // Pass-through buses: active, no injection of their own, exactly one active child. Their
+            // flows are the child's plus constants and their voltage is affine in the neighbours'
+            // variables, so they get no columns and no equality rows, only a ranged voltage-limit row.
+            activeChild = new int[buses];
+            kept = new boolean[buses];
+            for (int j = 0; j < buses; j++) {
+                int n = 0;
+                activeChild[j] = -1;
+                for (int c : children.get(j)) {
+                    if (active[c]) {
+                        n++;
+                        activeChild[j] = c;
+                    }
+                }
+                kept[j] = active[j] && (j == slack || injecting[j] || n != 1);
+            }
+            added = new boolean[horizon];
+            u = new LinearExpr[horizon][];
+            p = new LinearExpr[horizon][];
+            q = new LinearExpr[horizon][];
         }
-        double kwToPu = network.toPu(1.0);
-        double s = 1 / kwToPu; // w = (u − u_slack)·S_base: the drop row's coefficients become O(r), O(x)
-        double uSlack = network.slackVmPu() * network.slackVmPu();
-        LinearExpr[][] u = new LinearExpr[horizon][buses];
-        LinearExpr[][] p = new LinearExpr[horizon][branches];
-        LinearExpr[][] q = new LinearExpr[horizon][branches];
-        double inf = Double.POSITIVE_INFINITY;
-        double[] subP = new double[buses];   // Σ (load + loss) over the subtree, kW
-        double[] subQ = new double[buses];
-        double[] injLoP = new double[buses]; // interval of Σ injections over the subtree
-        double[] injHiP = new double[buses];
-        double[] injLoQ = new double[buses];
-        double[] injHiQ = new double[buses];
-        double[] offset = new double[buses]; // w_j − w_a (a = nearest active ancestor-or-self), inactive buses
-        int[] anchor = new int[buses];
-        double[] wLo = new double[buses];
-        double[] wHi = new double[buses];
-        int[] w = new int[buses];
-        LinearExpr[] wE = new LinearExpr[buses]; // w of active buses as expressions
-        for (int k = 0; k < horizon; k++) {
+
+        /** The quantities of the steps added so far ({@code u[k] == null} for a step not added). */
+        public Variables variables() {
+            return new Variables(u, p, q);
+        }
+
+        /**
+         * The LinDistFlow squared voltages u (p.u.²) of step k, bus by bus, for given injections
+         * (kW/kvar per bus, the {@link Inputs} injections evaluated at a solution): the same
+         * equations as the rows, solved by a backward (flows) and forward (voltages) sweep.
+         */
+        public double[] voltageSq(int k, double[] injKw, double[] injKvar) {
+            int buses = network.busCount();
+            double kwToPu = network.toPu(1.0);
+            double[] ell = in.branchCurrentSqPu() == null ? null : in.branchCurrentSqPu()[k];
+            double[] fp = new double[buses]; // flow into bus j over its parent branch, kW
+            double[] fq = new double[buses];
+            for (int idx = order.length - 1; idx >= 0; idx--) {
+                int j = order[idx];
+                double pj = in.busLoadKw()[k][j] - injKw[j];
+                double qj = in.busLoadKvar()[k][j] - injKvar[j];
+                if (j != slack && ell != null) {
+                    int b = topo.parentBranch(j);
+                    pj += network.toKw(network.branchR(b) * ell[b]);
+                    qj += network.toKw(network.branchX(b) * ell[b]);
+                }
+                for (int c : children.get(j)) {
+                    pj += fp[c];
+                    qj += fq[c];
+                }
+                fp[j] = pj;
+                fq[j] = qj;
+            }
+            double[] uu = new double[buses];
+            for (int j : order) {
+                if (j == slack) {
+                    uu[j] = network.slackVmPu() * network.slackVmPu();
+                    continue;
+                }
+                int b = topo.parentBranch(j);
+                double r = network.branchR(b);
+                double x = network.branchX(b);
+                double l = ell == null ? 0 : ell[b];
+                uu[j] = uu[topo.parent(j)] - 2 * (r * fp[j] + x * fq[j]) * kwToPu + (r * r + x * x) * l;
+            }
+            return uu;
+        }
+
+        /**
+         * Whether step k's voltages from {@link #voltageSq} leave the band [v_min², max(v_min², v_max²)]
+         * of some bus by more than {@code tolPuSq} (p.u.²).
+         */
+        public boolean violatesBand(int k, double[] uSq, double tolPuSq) {
+            for (int j = 0; j < uSq.length; j++) {
+                if (j == slack) {
+                    continue;
+                }
+                double lo = in.vMinPu()[k][j];
+                double hi = in.vMaxPu()[k][j];
+                if (uSq[j] < lo * lo - tolPuSq || uSq[j] > Math.max(lo * lo, hi * hi) + tolPuSq) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Adds step k's columns and rows (no-op if already added). */
+        public void addStep(int k) {
+            if (added[k]) {
+                return;
+            }
+            added[k] = true;
+            int buses = network.busCount();
+            int branches = network.branchCount();
+            u[k] = new LinearExpr[buses];
+            p[k] = new LinearExpr[branches];
+            q[k] = new LinearExpr[branches];
+            double kwToPu = network.toPu(1.0);
+            double s = 1 / kwToPu; // w = (u − u_slack)·S_base: the drop row's coefficients become O(r), O(x)
+            double uSlack = network.slackVmPu() * network.slackVmPu();
+            double inf = Double.POSITIVE_INFINITY;
+            double[] subP = new double[buses];   // Σ (load + loss) over the subtree, kW
+            double[] subQ = new double[buses];
+            double[] injLoP = new double[buses]; // interval of Σ injections over the subtree
+            double[] injHiP = new double[buses];
+            double[] injLoQ = new double[buses];
+            double[] injHiQ = new double[buses];
+            double[] offset = new double[buses]; // w_j − w_a (a = nearest active ancestor-or-self), inactive buses
+            int[] anchor = new int[buses];
+            double[] wLo = new double[buses];
+            double[] wHi = new double[buses];
+            int[] w = new int[buses];
+            LinearExpr[] wE = new LinearExpr[buses]; // w of active buses as expressions
             double[] ell = in.branchCurrentSqPu() == null ? null : in.branchCurrentSqPu()[k];
             // Bottom-up: subtree sums of fixed load + losses, and intervals of the injections.
             for (int idx = order.length - 1; idx >= 0; idx--) {
@@ -209,9 +321,11 @@ public final class LinDistFlow {
                 String name = prefix + "w[" + k + "," + j + "]";
                 if (wLo[j] <= wHi[j]) {
                     w[j] = model.addVariable(name, wLo[j], wHi[j]);
-                } else { // an empty band: keep it as a named row, so infeasibility diagnostics can say where
+                } else { // an empty band: keep it as two named rows, so infeasibility diagnostics can say where
+                    // (one row lo ≤ w ≤ hi with lo > hi is not a valid row: ConvexModel rejects it)
                     w[j] = model.addVariable(name, -inf, inf);
-                    model.addConstraint(prefix + "voltageBand[" + k + "," + j + "]", LinearExpr.of(w[j], 1), wLo[j], wHi[j]);
+                    model.addConstraint(prefix + "voltageBandLo[" + k + "," + j + "]", LinearExpr.of(w[j], 1), wLo[j], inf);
+                    model.addConstraint(prefix + "voltageBandHi[" + k + "," + j + "]", LinearExpr.of(w[j], 1), -inf, wHi[j]);
                 }
             }
             // Bottom-up: flows (variables at kept buses, child's flow + constants at pass-through buses).
@@ -285,7 +399,6 @@ public final class LinDistFlow {
                 model.addEquality(prefix + "voltageDrop[" + k + "," + j + "]", drop, s * (r * r + x * x) * l);
             }
         }
-        return new Variables(u, p, q);
     }
 
     /** [min, max] of an expression over the model's variable bounds (±∞ where unbounded); [0, 0] for null. */

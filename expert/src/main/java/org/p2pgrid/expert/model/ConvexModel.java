@@ -47,6 +47,15 @@ public final class ConvexModel {
         return varNames.size() - 1;
     }
 
+    /** Changes variable i's bounds, e.g. lb = ub to fix it. */
+    public void setBounds(int i, double lb, double ub) {
+        if (Double.isNaN(lb) || Double.isNaN(ub) || lb > ub) {
+            throw new IllegalArgumentException("variable " + varNames.get(i) + ": bounds [" + lb + ", " + ub
+                    + "] are empty or NaN");
+        }
+        varBounds.set(i, new double[] {lb, ub});
+    }
+
     /** Adds lb ≤ expr ≤ ub (use ±∞ for one-sided rows, lb = ub for equalities). */
     public void addConstraint(String name, LinearExpr expr, double lb, double ub) {
         if (Double.isNaN(lb) || Double.isNaN(ub) || lb > ub) {
@@ -121,6 +130,76 @@ public final class ConvexModel {
     public int quadraticTermCount() { return quadCoefs.size(); }
     public int quadraticVar(int k) { return quadVars.get(k)[0]; }
     public double quadraticCoef(int k) { return quadCoefs.get(k); }
+
+    /**
+     * The model over a subset of its variables, the others replaced by given values. A row, disc or
+     * square epigraph that involves a left-out variable whose value is NaN is dropped (that variable
+     * is removed with its constraints); one with kept variables only keeps them (left-out terms move
+     * into the bounds); one left with no kept variable is dropped (the caller vouches for it). Same for
+     * the objective's terms. Variable {@code keep[i]} of the model is variable i of the result.
+     *
+     * @param keep   the variables kept, in the order they get in the result
+     * @param values values of the others, indexed like this model's variables (NaN: drop what uses it)
+     */
+    public ConvexModel subModel(int[] keep, double[] values) {
+        int[] map = new int[variableCount()];
+        java.util.Arrays.fill(map, -1);
+        ConvexModel m = new ConvexModel();
+        for (int v : keep) {
+            map[v] = m.addVariable(varNames.get(v), lowerBound(v), upperBound(v));
+        }
+        outer:
+        for (Row r : rows) {
+            LinearExpr e = new LinearExpr();
+            double c = 0;
+            for (int k = 0; k < r.vars().length; k++) {
+                int v = r.vars()[k];
+                if (map[v] >= 0) {
+                    e.add(map[v], r.coefs()[k]);
+                } else if (Double.isNaN(values[v])) {
+                    continue outer;
+                } else {
+                    c += r.coefs()[k] * values[v];
+                }
+            }
+            if (e.termCount() > 0) {
+                m.addConstraint(r.name(), e, r.lb() - c, r.ub() - c);
+            }
+        }
+        for (Disc d : discs) {
+            if (map[d.x()] >= 0 && map[d.y()] >= 0) {
+                m.addDisc(d.name(), map[d.x()], map[d.y()], d.radius());
+            } else if (map[d.x()] >= 0 || map[d.y()] >= 0) {
+                throw new IllegalArgumentException("disc " + d.name() + ": keep both of its variables or neither");
+            }
+        }
+        for (SquareEpigraph q : squares) {
+            if (map[q.x()] >= 0 && map[q.t()] >= 0) {
+                m.addSquareEpigraph(q.name(), map[q.x()], map[q.t()]);
+            } else if (map[q.x()] >= 0 || map[q.t()] >= 0) {
+                throw new IllegalArgumentException("square " + q.name() + ": keep both of its variables or neither");
+            }
+        }
+        LinearExpr obj = LinearExpr.constant(objective.constant());
+        for (int k = 0; k < objective.termCount(); k++) {
+            int v = objective.var(k);
+            if (map[v] >= 0) {
+                obj.add(map[v], objective.coef(k));
+            } else if (!Double.isNaN(values[v])) {
+                obj.addConstant(objective.coef(k) * values[v]);
+            }
+        }
+        m.addObjective(obj);
+        for (int k = 0; k < quadCoefs.size(); k++) {
+            int v = quadVars.get(k)[0];
+            if (map[v] >= 0) {
+                m.addQuadraticObjective(map[v], quadCoefs.get(k));
+            } else if (!Double.isNaN(values[v])) {
+                m.addObjective(LinearExpr.constant(quadCoefs.get(k) * values[v] * values[v]));
+            }
+        }
+        return m;
+    }
 
     /** Exact objective value at x. */
     public double objectiveValue(double[] x) {

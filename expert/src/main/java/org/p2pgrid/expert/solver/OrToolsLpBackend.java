@@ -160,7 +160,14 @@ public final class OrToolsLpBackend implements SolverBackend {
             objective.setMinimization();
 
             long transferred = System.nanoTime();
-            MPSolver.ResultStatus status = solver.solve();
+            MPSolver.ResultStatus status;
+            try {
+                status = solver.solve();
+            } catch (IllegalArgumentException unmapped) {
+                // OR-Tools 9.15 + HiGHS: at the time limit the native solve returns a status code (99) the
+                // Java enum has no value for, so solve() throws instead of returning NOT_SOLVED/FEASIBLE.
+                status = MPSolver.ResultStatus.NOT_SOLVED;
+            }
             if (Boolean.getBoolean("p2pgrid.solver.trace")) {
                 System.out.printf("%s: transfer %.3f s, solve %.3f s, %d iterations%n", id,
                         (transferred - start) * 1e-9, (System.nanoTime() - transferred) * 1e-9, solver.iterations());

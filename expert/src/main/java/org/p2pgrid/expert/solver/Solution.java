@@ -33,7 +33,8 @@ public record Solution(Status status, String explanation, double objective, doub
         return x[var];
     }
 
-    static Solution failed(Status status, String explanation, double seconds, String backend) {
+    /** A solution without a point (failed solve, or a stage that did not produce an optimum). */
+    public static Solution failed(Status status, String explanation, double seconds, String backend) {
         return new Solution(status, explanation, Double.NaN, new double[0], seconds, backend, 0);
     }
 

@@ -131,6 +131,23 @@ class DsoExpertTest {
         assertEquals(lp.objective(), recomputeCost(problem, lp.x(), t), 1e-6 * Math.abs(lp.objective()));
     }
 
+    /**
+     * Limits that contradict each other inside a prosumer-free subtree (an empty band for its active
+     * anchor) make an infeasible LP that names the band, not an exception while building it.
+     */
+    @Test
+    void contradictoryLimitsInAnEliminatedSubtreeAreReportedAsInfeasible() {
+        double[][][] band = DsoProblem.defaultVoltageBand(scenario, 0);
+        int k = 28;
+        int bus = 134; // internal index of a bus in a subtree without prosumers (default scenario)
+        band[0][k][bus] = 1.06; // above its anchor's v-max 1.05, and the subtree's offset is tiny
+        band[1][k][bus] = 1.06;
+        DsoProblem problem = DsoProblem.build(scenario, MODELS, day, 0, initialStates(), band[0], band[1], null);
+        Solution s = new OrToolsLpBackend().solve(problem.model(), SolveOptions.defaults());
+        assertEquals(Solution.Status.INFEASIBLE, s.status(), s::toString);
+        assertTrue(s.explanation().contains("voltageBand"), s.explanation());
+    }
+
     private static DeviceState[] initialStatesAtNoonFeasible() {
         return initialStates();
     }

@@ -31,10 +31,8 @@ public final class DsoSolveExperiment {
         int prosumers = Integer.parseInt(args[0]);
         String params = args.length > 1 ? args[1].replace(';', '\n') : "";
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        Scenario s = prosumers == 20 ? Scenarios.defaults(1) : Scenarios.synthetic(141, prosumers, 1);
-        if (prosumers > 140) {
-            s = Scenarios.synthetic(prosumers + 41, prosumers, 1);
-        }
+        Scenario s = prosumers == 20 ? Scenarios.defaults(1)
+                : Scenarios.synthetic(prosumers > 140 ? prosumers + 41 : 141, prosumers, 1);
         DayExogenous day = s.exogenous().day(172);
         DeviceState[] states = new DeviceState[prosumers];
         for (int i = 0; i < prosumers; i++) {

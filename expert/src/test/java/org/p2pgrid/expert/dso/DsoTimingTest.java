@@ -18,6 +18,8 @@ import org.p2pgrid.expert.solver.Solution;
  * until real prosumer models are available to the benchmarks module. Run with
  * {@code -Dp2pgrid.timing=20,100,300} (optionally {@code -Dp2pgrid.timing.reps=5},
  * {@code -Dp2pgrid.timing.full=true} to also time one LP with the full LinDistFlow network,
+ * {@code -Dp2pgrid.timing.twoStage=false} to solve the full LP directly instead of in two stages,
+ * {@code -Dp2pgrid.timing.timeLimit=600} to raise the per-solve time limit of 120 s for N = 300 on a busy box,
  * {@code -Dp2pgrid.timing.models=reference} to place the production reference models
  * ({@link ReferenceModelFactory}) instead of the hand-written fixture).
  * Per N it prints, over the repetitions (after one warm-up), the median of: the first plan
@@ -31,22 +33,26 @@ class DsoTimingTest {
         int reps = Integer.getInteger("p2pgrid.timing.reps", 3);
         boolean reference = "reference".equals(System.getProperty("p2pgrid.timing.models"));
         ProsumerModelFactory models = reference ? new ReferenceModelFactory() : new HandWrittenProsumerModels();
-        System.out.println("prosumer models: " + (reference ? "reference (.p2pm)" : "hand-written fixture"));
+        System.out.println("prosumer models: " + (reference ? "reference (.p2pm)" : "hand-written fixture")
+                + ", two-stage solve: " + !"false".equals(System.getProperty("p2pgrid.timing.twoStage")));
         for (String n : System.getProperty("p2pgrid.timing").split(",")) {
             int prosumers = Integer.parseInt(n.trim());
-            Scenario s = prosumers == 20 ? Scenarios.defaults(1) : Scenarios.synthetic(141, prosumers, 1);
-            if (prosumers > 140) {
-                s = Scenarios.synthetic(prosumers + 41, prosumers, 1);
-            }
+            // More prosumers than the 141-bus feeder has non-slack buses: a synthetic feeder of N + 41 buses.
+            Scenario s = prosumers == 20 ? Scenarios.defaults(1)
+                    : Scenarios.synthetic(prosumers > 140 ? prosumers + 41 : 141, prosumers, 1);
             DayExogenous day = s.exogenous().day(172);
             DeviceState[] states = new DeviceState[prosumers];
             for (int i = 0; i < prosumers; i++) {
                 states[i] = DeviceState.initial(s.prosumers().get(i));
             }
             OrToolsLpBackend backend = new OrToolsLpBackend();
+            SolveOptions solve = SolveOptions.defaults().withTimeLimitSeconds(
+                    Double.parseDouble(System.getProperty("p2pgrid.timing.timeLimit", "120")));
+            boolean twoStage = !"false".equals(System.getProperty("p2pgrid.timing.twoStage"));
             DsoExpert oneShot = new DsoExpert(s, models, backend,
-                    new DsoExpert.Options(SolveOptions.defaults(), true, true, 1, 1e-3));
-            DsoExpert expert = new DsoExpert(s, models, backend, DsoExpert.Options.defaults());
+                    new DsoExpert.Options(solve, true, true, 1, 1e-3, twoStage));
+            DsoExpert expert = new DsoExpert(s, models, backend,
+                    DsoExpert.Options.defaults().withSolve(solve).withTwoStage(twoStage));
             double[] first = new double[reps];
             double[] planSolve = new double[reps];
             double[] planWall = new double[reps];

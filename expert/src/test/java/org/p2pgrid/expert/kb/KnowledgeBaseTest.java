@@ -213,7 +213,7 @@ class KnowledgeBaseTest {
 
     /**
      * The snippet inside a model declaring every standard param and var (an energy hub, which owns every
-     * device) and P_BESS, minus the names the snippet declares itself; a default objective and exports
+     * device), P_BESS and the components' other lets, minus the names the snippet declares itself; a default objective and exports
      * unless the snippet has its own.
      */
     static String context(String snippet) {
@@ -232,6 +232,11 @@ class KnowledgeBaseTest {
         }
         if (!own.contains("P_BESS")) {
             s.append("let P_BESS = P_ch - P_dis\n");
+        }
+        for (String n : comps) { // the other lets with code of their own (e.g. P_P2P = P_P2P_in - P_P2P_out)
+            KB.component(n).lets().stream()
+                    .filter(l -> l.code() != null && !l.name().equals("P_BESS") && !own.contains(l.name()))
+                    .forEach(l -> s.append(l.statement()).append('\n'));
         }
         if (!own.contains("P_net") && !own.contains("P_BESS") && !own.contains("P_CDG")) {
             s.append("let P_net = ").append(ModelAssembler.netActive(KB, comps)).append('\n');

@@ -71,8 +71,8 @@ class ReferenceModelsTest {
                     DeviceState.initial(spec), f);
             assertEquals(h, placed.horizon());
             int declared = ReferenceModels.program(type).variableNames().size();
-            // declared vars per step, plus abs(P2P) per step, plus cumsum per step with a battery
-            int expectedVars = h * (declared + 1 + (spec.hasBess() ? 1 : 0));
+            // declared vars per step and no auxiliaries (P2P as two parts, no abs; SOC step to step, no cumsum)
+            int expectedVars = h * declared;
             assertEquals(expectedVars, model.variableCount(), "variables of " + type + " at T=" + h);
             assertTrue(model.rows().size() >= 2 * h && model.rows().size() <= 8 * h, "rows " + model.rows().size());
             assertEquals(h, model.discs().size());
@@ -132,7 +132,8 @@ class ReferenceModelsTest {
             set(x, placed, "P_RDG", k, a.pRdgKw());
             set(x, placed, "Q_RDG", k, a.qRdgKvar());
             set(x, placed, "P_CL", k, a.pClKw());
-            set(x, placed, "P_P2P", k, pP2p);
+            set(x, placed, "P_P2P_in", k, Math.max(pP2p, 0));
+            set(x, placed, "P_P2P_out", k, Math.max(-pP2p, 0));
             set(x, placed, "P_buy", k, Math.max(pGrid, 0));
             set(x, placed, "P_sell", k, Math.max(-pGrid, 0));
             if (spec.hasCdg()) {
