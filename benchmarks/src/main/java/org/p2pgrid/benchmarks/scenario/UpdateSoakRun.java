@@ -2,6 +2,7 @@ package org.p2pgrid.benchmarks.scenario;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import org.p2pgrid.learner.replay.ReplayBatch;
  * from a pre-filled {@link DualReplay} (priorities updated from the TD errors, as in training) and
  * prints every 30 s: updates done, RSS (VmRSS of /proc/self/status), JVM heap used after a GC, and
  * the live NDArray count of the learner's model manager. At the end: least-squares slope of RSS
- * and heap over the samples after the first minute (warm-up), in MB per 1000 updates.
+ * and heap over the samples after the first minute (warm-up), in MB per 1000 updates. Non-heap is the
+ * JVM's committed code cache + metaspace etc. (RSS − heap − non-heap ≈ native: libtorch + allocator).
  *
  * <pre>benchmarks/scenario.sh UpdateSoakRun [minutes=10] [OP|OP-MH=OP-MH] [reportSeconds=30]</pre>
  */
@@ -45,7 +47,7 @@ public final class UpdateSoakRun {
         System.out.printf(Locale.ROOT, "UpdateSoakRun %s (%s critic), %.1f min, batch 128, %d agents, hidden %d; "
                         + "start RSS %.1f MB%n", algo, kind, minutes, bounds.size(), NetworkConfig.defaults().hidden(),
                 rssMb());
-        System.out.println("   t[s]  updates  upd/s    RSS[MB]  heap[MB]  live NDArrays  critic loss");
+        System.out.println("   t[s]  updates  upd/s    RSS[MB]  heap[MB]  non-heap[MB]  live NDArrays  critic loss");
         try (NDManager model = Djl.newManager()) {
             OpLearner learner = new OpLearner(model, bounds, LearnerFixture.OBS, NetworkConfig.defaults(),
                     OpLearner.Config.defaults(kind));
@@ -67,9 +69,10 @@ public final class UpdateSoakRun {
                     Runtime rt = Runtime.getRuntime();
                     double heap = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
                     double rss = rssMb();
+                    double nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted() / 1048576.0;
                     samples.add(new double[] {t, u, rss, heap});
-                    System.out.printf(Locale.ROOT, "%7.1f %8d %6.2f %10.1f %9.1f %14d  %.4f%n", t, u,
-                            (u - lastUpdates) / (t - lastT), rss, heap, model.getManagedArrays().size(), st.criticLoss());
+                    System.out.printf(Locale.ROOT, "%7.1f %8d %6.2f %10.1f %9.1f %13.1f %14d  %.4f%n", t, u,
+                            (u - lastUpdates) / (t - lastT), rss, heap, nonHeap, model.getManagedArrays().size(), st.criticLoss());
                     lastUpdates = u;
                     lastT = t;
                     nextReport += (long) (every * 1e9);
