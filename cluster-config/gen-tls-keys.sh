@@ -11,9 +11,9 @@ pass="${2:-${P2PGRID_TLS_PASSWORD:-}}"
 [ -n "$pass" ] || { echo "gen-tls-keys.sh: give a password (argument or P2PGRID_TLS_PASSWORD)" >&2; exit 2; }
 [ "${#pass}" -ge 6 ] || { echo "gen-tls-keys.sh: keytool needs a password of 6+ characters" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mkdir -p "$dir"
-dir="$(cd "$dir" && pwd)"
+dir="$(realpath -m "$dir")"
 case "$dir/" in "$here"/*) echo "gen-tls-keys.sh: refusing to write keys inside the repository ($here)" >&2; exit 2;; esac
+mkdir -p "$dir"
 for f in ca.p12 keystore.p12 truststore.p12; do
   [ ! -e "$dir/$f" ] || { echo "gen-tls-keys.sh: $dir/$f exists; use an empty directory" >&2; exit 2; }
 done

@@ -18,10 +18,13 @@ case "${1:-}" in
   --aeron)
     shift; conf="$here/cluster-config/cluster-aeron.conf"
     extra+=(--add-opens java.base/sun.nio.ch=ALL-UNNAMED -Daeron.term.buffer.length=2097152)
-    # embedded media driver directories of killed nodes stay in /dev/shm: remove those whose owner is dead
-    for d in /dev/shm/aeron-*; do
+    # embedded media driver directories of killed nodes stay in /dev/shm (~57 MB each at this term
+    # buffer length): remove ours (aeron-p2pgrid-PORT, written by ClusterNode) whose owner pid is dead
+    for d in /dev/shm/aeron-p2pgrid-*; do
       [ -d "$d" ] || continue
       pid="$(cat "$d/p2pgrid.pid" 2>/dev/null || true)"
+      # no pid yet: maybe a node starting right now; leave it unless it is older than 2 minutes
+      if [ -z "$pid" ] && [ -n "$(find "$d" -maxdepth 0 -mmin -2)" ]; then continue; fi
       if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then rm -rf "$d"; fi
     done
     ;;

@@ -65,8 +65,13 @@ public final class ClusterNode {
                     + "-Dconfig.file=cluster-config/cluster-tcp.conf (or cluster-aeron.conf / cluster-tls.conf)");
             System.exit(2);
         }
-        Config config = ConfigFactory.parseString("pekko.cluster.roles = [" + role + "]\n"
-                + "pekko.remote.artery.canonical.port = " + port).withFallback(base).resolve();
+        String overrides = "pekko.cluster.roles = [" + role + "]\n" + "pekko.remote.artery.canonical.port = " + port;
+        if ("aeron-udp".equals(base.getString("pekko.remote.artery.transport"))
+                && System.getProperty("pekko.remote.artery.advanced.aeron.aeron-dir") == null) {
+            // one embedded media driver directory per node (see cluster-config/cluster-aeron.conf)
+            overrides += "\npekko.remote.artery.advanced.aeron.aeron-dir = \"/dev/shm/aeron-p2pgrid-" + port + "\"";
+        }
+        Config config = ConfigFactory.parseString(overrides).withFallback(base).resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, config);
         start(system, role, seeds(config, args));
     }
