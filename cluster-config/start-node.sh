@@ -18,6 +18,19 @@ case "${1:-}" in
   --aeron)
     shift; conf="$here/cluster-config/cluster-aeron.conf"
     extra+=(--add-opens java.base/sun.nio.ch=ALL-UNNAMED -Daeron.term.buffer.length=2097152)
+    # Aeron is not a dependency of the build: take the jars from the local Maven repository
+    if [ -z "${P2PGRID_EXTRA_CP:-}" ]; then
+      m2="${MAVEN_REPO:-$HOME/.m2/repository}"
+      for j in io/aeron/aeron-driver/1.45.2/aeron-driver-1.45.2.jar io/aeron/aeron-client/1.45.2/aeron-client-1.45.2.jar \
+               org/agrona/agrona/1.22.0/agrona-1.22.0.jar; do
+        if [ ! -f "$m2/$j" ]; then
+          echo "start-node.sh --aeron: $m2/$j missing; fetch once with" >&2
+          echo "  ./mvnw dependency:get -Dtransitive=false -Dartifact=io.aeron:aeron-driver:1.45.2 (and io.aeron:aeron-client:1.45.2, org.agrona:agrona:1.22.0)" >&2
+          exit 2
+        fi
+        P2PGRID_EXTRA_CP="${P2PGRID_EXTRA_CP:+$P2PGRID_EXTRA_CP:}$m2/$j"
+      done
+    fi
     # embedded media driver directories of killed nodes stay in /dev/shm (~57 MB each at this term
     # buffer length): remove ours (aeron-p2pgrid-PORT, written by ClusterNode) whose owner pid is dead
     for d in /dev/shm/aeron-p2pgrid-*; do
