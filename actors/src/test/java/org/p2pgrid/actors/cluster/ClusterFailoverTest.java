@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.p2pgrid.learner.train.Checkpoints;
 
 /**
- * Three ClusterNode JVMs on 127.0.0.1 (two learner-role nodes, one rollout node, free ports, the
+ * Four ClusterNode JVMs on 127.0.0.1 (two learner-role nodes, two rollout nodes, free ports, the
  * cluster-config/cluster-tcp.conf configuration with keep-majority SBR): the learner singleton comes
- * up on the oldest learner node and restores the run directory's checkpoint; kill -9 of that node
+ * up on the oldest learner node and restores the run directory's checkpoint; kill -9 of a rollout node
+ * gets it downed and removed while the same singleton instance keeps answering; then kill -9 of the
+ * singleton's node (3 -> 2, still a majority)
  * ({@code destroyForcibly}) makes the split-brain resolver down it (2 Up members, none unreachable on
  * both survivors), the singleton starts on the other learner node and restores the same checkpoint,
  * and the rollout node's protobuf status requests reach the new incarnation. Everything is decided on
@@ -129,6 +131,12 @@ class ClusterFailoverTest {
         }
     }
 
+    /** Highest {@code served=} count in {@code asker}'s STATUS replies from the singleton on {@code host}. */
+    private static long servedBy(Node asker, Node host) {
+        return asker.events("STATUS").stream().filter(s -> s.startsWith("learner=" + host.address() + " "))
+                .mapToLong(s -> Long.parseLong(s.substring(s.indexOf("served=") + 7).trim())).max().orElse(0);
+    }
+
     private static Predicate<String> upCount(int up, int unreachable) {
         return l -> l.startsWith("up=" + up + " unreachable=" + unreachable + " ");
     }
@@ -155,15 +163,17 @@ class ClusterFailoverTest {
         int pa = freePort();
         int pb = freePort();
         int pc = freePort();
+        int pd = freePort();
         long t0 = System.currentTimeMillis();
         long deadline = t0 + DEADLINE_MS;
         Node a = start("learner-a", "learner", pa, null);
         Node b = start("learner-b", "learner", pb, pa);
         Node c = start("rollout-c", "rollout", pc, pa);
-        List<Node> all = List.of(a, b, c);
+        Node d = start("rollout-d", "rollout", pd, pa);
+        List<Node> all = List.of(a, b, c, d);
 
-        await("3 Up members on every node", deadline,
-                () -> all.stream().allMatch(n -> upCount(3, 0).test(n.last("MEMBERS"))), all);
+        await("4 Up members on every node", deadline,
+                () -> all.stream().allMatch(n -> upCount(4, 0).test(n.last("MEMBERS"))), all);
         long formed = System.currentTimeMillis();
         await("the learner singleton on one node", deadline,
                 () -> all.stream().mapToInt(n -> n.events("SINGLETON-STARTED").size()).sum() >= 1, all);
@@ -176,7 +186,22 @@ class ClusterFailoverTest {
         await("a status reply from the singleton on a", deadline,
                 () -> c.events("STATUS").stream().anyMatch(s -> s.startsWith("learner=" + a.address() + " ")
                         && s.contains("next-episode=7")), all);
-        await("the learner sees the rollout node", deadline, () -> a.last("ROLLOUTS").equals("n=1"), all);
+        await("the learner sees both rollout nodes", deadline, () -> a.last("ROLLOUTS").equals("n=2"), all);
+
+        // kill -9 a rollout node: the SBR downs it (3 of 4 left), the singleton stays where it is
+        d.process.destroyForcibly();
+        assertTrue(d.process.waitFor(10, TimeUnit.SECONDS));
+        long rolloutKilled = System.currentTimeMillis();
+        List<Node> rest = List.of(a, b, c);
+        await("d removed: 3 Up, none unreachable", rolloutKilled + DEADLINE_MS,
+                () -> rest.stream().allMatch(n -> upCount(3, 0).test(n.last("MEMBERS"))
+                        && !n.last("MEMBERS").contains(":" + pd + ":")), rest);
+        long rolloutRemoved = System.currentTimeMillis();
+        await("the learner sees one rollout node", rolloutKilled + DEADLINE_MS, () -> a.last("ROLLOUTS").equals("n=1"), rest);
+        long servedBefore = servedBy(c, a);
+        await("the same singleton keeps answering", rolloutKilled + DEADLINE_MS, () -> servedBy(c, a) > servedBefore, rest);
+        assertEquals(1, a.events("SINGLETON-STARTED").size(), "singleton not restarted by a rollout node's death");
+        assertEquals(0, b.events("SINGLETON-STARTED").size());
 
         // kill -9 the node hosting the singleton
         a.process.destroyForcibly();
@@ -185,8 +210,8 @@ class ClusterFailoverTest {
         deadline = killed + DEADLINE_MS;
         List<Node> survivors = List.of(b, c);
         await("a marked unreachable", deadline,
-                () -> survivors.stream().allMatch(n -> n.events("MEMBERS").stream().anyMatch(l -> l.contains(
-                        "127.0.0.1:" + pa + ":") && l.contains(":unreachable"))), survivors);
+                () -> survivors.stream().allMatch(n -> n.events("MEMBERS").stream().anyMatch(
+                        l -> l.matches(".*127\\.0\\.0\\.1:" + pa + ":\\w+:learner:unreachable.*"))), survivors);
         long unreachable = System.currentTimeMillis();
         await("the singleton started on b", deadline, () -> b.events("SINGLETON-STARTED").size() == 1, survivors);
         long moved = System.currentTimeMillis();
@@ -207,8 +232,9 @@ class ClusterFailoverTest {
                 "SBR took decision DownUnreachable and is downing [" + a.address() + "]")).count()).sum(),
                 "exactly one keep-majority decision downing a");
         assertFalse(c.events("STATUS").stream().anyMatch(s -> s.contains("next-episode=0")), "no empty restore");
-        System.out.printf("CLUSTER-FAILOVER formed=%d ms; after kill -9: unreachable=%d ms, singleton on b=%d ms,"
+        System.out.printf("CLUSTER-FAILOVER formed=%d ms; rollout node removed %d ms after its kill -9;"
+                        + " after kill -9 of the singleton's node: unreachable=%d ms, singleton on b=%d ms,"
                         + " removed=%d ms, first status from b=%d ms%n",
-                formed - t0, unreachable - killed, moved - killed, removed - killed, served - killed);
+                formed - t0, rolloutRemoved - rolloutKilled, unreachable - killed, moved - killed, removed - killed, served - killed);
     }
 }
