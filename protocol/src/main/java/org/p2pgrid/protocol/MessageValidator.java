@@ -111,6 +111,20 @@ public final class MessageValidator {
             manifest(m, p);
         } else if (msg instanceof ProsumerDeviceState m) {
             deviceState("ProsumerDeviceState", m, p);
+        } else if (msg instanceof org.p2pgrid.protocol.v1.LearnerStatusRequest m) {
+            if (m.getReplyTo().isEmpty()) {
+                p.add("LearnerStatusRequest.reply_to: empty");
+            }
+        } else if (msg instanceof org.p2pgrid.protocol.v1.LearnerStatus m) {
+            if (m.getNodeAddress().isEmpty()) {
+                p.add("LearnerStatus.node_address: empty");
+            }
+            p.nonNegative("LearnerStatus.restored_next_episode", m.getRestoredNextEpisode());
+            p.nonNegative("LearnerStatus.restored_steps", m.getRestoredSteps());
+            p.nonNegative("LearnerStatus.requests_served", m.getRequestsServed());
+            if (m.getRestored() == m.getCheckpoint().isEmpty()) {
+                p.add("LearnerStatus: restored=" + m.getRestored() + " but checkpoint='" + m.getCheckpoint() + "'");
+            }
         } else {
             p.add(msg.getDescriptorForType().getFullName() + ": no validation rules for this message type");
         }

@@ -187,4 +187,18 @@ class MessageValidatorTest {
         assertEquals(List.of("Transition.agents: 20, expected 1 to 8"),
                 new MessageValidator(small).check(Samples.transition(1, false).build()));
     }
+
+    @Test
+    void clusterStatusMessages() {
+        MessageValidator v = new MessageValidator();
+        assertEquals(List.of("LearnerStatusRequest.reply_to: empty"),
+                v.check(org.p2pgrid.protocol.v1.LearnerStatusRequest.newBuilder().setRequestId(1).build()));
+        org.p2pgrid.protocol.v1.LearnerStatus ok = org.p2pgrid.protocol.v1.LearnerStatus.newBuilder()
+                .setNodeAddress("pekko://p2pgrid@127.0.0.1:2551").build();
+        assertEquals(List.of(), v.check(ok), "no checkpoint restored is valid");
+        assertEquals(List.of("LearnerStatus: restored=true but checkpoint=''"),
+                v.check(ok.toBuilder().setRestored(true).build()));
+        assertEquals(List.of("LearnerStatus.node_address: empty"),
+                v.check(ok.toBuilder().clearNodeAddress().build()));
+    }
 }

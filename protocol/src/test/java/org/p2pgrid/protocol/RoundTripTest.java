@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.p2pgrid.protocol.v1.ClusterProto;
 import org.p2pgrid.protocol.v1.LabelProto;
 import org.p2pgrid.protocol.v1.ReplayProto;
 import org.p2pgrid.protocol.v1.StatsProto;
@@ -59,7 +60,8 @@ class RoundTripTest {
     void samplesCoverEveryTopLevelMessageOfV1() {
         Set<String> declared = new HashSet<>();
         for (FileDescriptor f : List.of(StepProto.getDescriptor(), LabelProto.getDescriptor(),
-                WeightsProto.getDescriptor(), ReplayProto.getDescriptor(), StatsProto.getDescriptor())) {
+                WeightsProto.getDescriptor(), ReplayProto.getDescriptor(), StatsProto.getDescriptor(),
+                ClusterProto.getDescriptor())) {
             assertEquals("p2pgrid.v1", f.getPackage());
             for (Descriptor d : f.getMessageTypes()) {
                 declared.add(d.getName());

@@ -140,6 +140,12 @@ final class Samples {
                 .setCost(1211.5).setReward(-12.1).setDiscountedReward(-10.9).setViolationRatePu(0.0012)
                 .setViolatedSteps(14).setSteps(192).addPerDay(episodeStats(0)).addPerDay(episodeStats(31)).build());
         all.add(manifest());
+        all.add(org.p2pgrid.protocol.v1.LearnerStatusRequest.newBuilder().setRequestId(3)
+                .setReplyTo("pekko://p2pgrid@127.0.0.1:2552/user/status#123").build());
+        all.add(org.p2pgrid.protocol.v1.LearnerStatus.newBuilder().setRequestId(3)
+                .setNodeAddress("pekko://p2pgrid@127.0.0.1:2551").setRestored(true).setCheckpoint("ep-000007")
+                .setRestoredNextEpisode(7).setRestoredSteps(6720).setIncarnationStartedMs(1_700_000_000_000L)
+                .setRequestsServed(4).build());
         return all;
     }
 
@@ -147,6 +153,6 @@ final class Samples {
     static List<String> topLevelTypes() {
         return List.of("Observation", "Action", "Transition", "LabelRequest", "LabelReply", "PolicyWeightsChunk",
                 "PolicyWeightsAck", "SampleRequest", "ReplaySample", "PriorityUpdate", "TransitionAck", "Credit",
-                "EpisodeStats", "ValidationStats", "CheckpointManifest");
+                "EpisodeStats", "ValidationStats", "CheckpointManifest", "LearnerStatusRequest", "LearnerStatus");
     }
 }
