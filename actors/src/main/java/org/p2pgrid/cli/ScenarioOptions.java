@@ -1,9 +1,7 @@
 package org.p2pgrid.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
 import org.p2pgrid.env.data.DataSplit;
 import org.p2pgrid.env.pomdp.Scenario;
@@ -14,7 +12,7 @@ import picocli.CommandLine.Option;
 final class ScenarioOptions {
 
     @Option(names = "--days", defaultValue = "validation",
-            description = "validation | test | training | all | a comma list of day-of-year indices 0..364 (default: ${DEFAULT-VALUE})")
+            description = "validation | test | training | all | SPLIT/K (every K-th day of a split) | a comma list of day-of-year indices 0..364 (default: ${DEFAULT-VALUE})")
     String days;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the generated profiles (default: ${DEFAULT-VALUE})")
@@ -31,29 +29,7 @@ final class ScenarioOptions {
     }
 
     List<Integer> dayList() {
-        return switch (days) {
-            case "validation" -> DataSplit.days(DataSplit.Split.VALIDATION);
-            case "test" -> DataSplit.days(DataSplit.Split.TEST);
-            case "training" -> DataSplit.days(DataSplit.Split.TRAINING);
-            case "all" -> IntStream.range(0, 365).boxed().toList();
-            default -> {
-                List<Integer> list = new ArrayList<>();
-                for (String part : days.split(",")) {
-                    int d;
-                    try {
-                        d = Integer.parseInt(part.trim());
-                    } catch (NumberFormatException ex) {
-                        throw new IllegalArgumentException("--days " + days + ": '" + part.trim()
-                                + "' is neither validation/test/training/all nor a day index 0..364");
-                    }
-                    if (d < 0 || d > 364) {
-                        throw new IllegalArgumentException("--days " + days + ": day " + d + " is outside 0..364");
-                    }
-                    list.add(d);
-                }
-                yield list;
-            }
-        };
+        return DataSplit.parseDays(days, "--days");
     }
 
     ProgressBar progressBar(String task, int total) {

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The paper's split of a year of days (§IV): the first day of each month is VALIDATION, the last
@@ -44,6 +45,61 @@ public final class DataSplit {
     /** Days of a split, ascending (unmodifiable). */
     public static List<Integer> days(Split split) {
         return DAYS_BY_SPLIT.get(split.ordinal());
+    }
+
+    /**
+     * Day lists: {@code validation | test | training | all}, a comma list of day indices, or
+     * {@code SPLIT/K} for every K-th day of a split (e.g. {@code test/7}: 12 test days spread over the year).
+     */
+    public static List<Integer> parseDays(String spec, String where) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        int stride = 1;
+        int slash = s.indexOf('/');
+        if (slash > 0) {
+            try {
+                stride = Integer.parseInt(s.substring(slash + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + " = '" + spec + "': '" + s.substring(slash + 1) + "' is not a stride");
+            }
+            if (stride < 1) {
+                throw new IllegalArgumentException(where + " = '" + spec + "': stride must be >= 1");
+            }
+            s = s.substring(0, slash).trim();
+        }
+        List<Integer> base = switch (s) {
+            case "validation" -> days(Split.VALIDATION);
+            case "test" -> days(Split.TEST);
+            case "training" -> days(Split.TRAINING);
+            case "all" -> java.util.stream.IntStream.range(0, DAYS).boxed().toList();
+            default -> {
+                if (stride != 1) {
+                    throw new IllegalArgumentException(where + " = '" + spec + "': a stride needs a split name before '/'");
+                }
+                List<Integer> list = new ArrayList<>();
+                for (String part : s.split(",")) {
+                    int d;
+                    try {
+                        d = Integer.parseInt(part.trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(where + " = '" + spec + "': '" + part.trim()
+                                + "' is neither validation/test/training/all nor a day index 0..364");
+                    }
+                    if (d < 0 || d >= DAYS) {
+                        throw new IllegalArgumentException(where + " = '" + spec + "': day " + d + " is outside 0..364");
+                    }
+                    list.add(d);
+                }
+                yield list;
+            }
+        };
+        if (stride == 1) {
+            return base;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < base.size(); i += stride) {
+            out.add(base.get(i));
+        }
+        return out;
     }
 
     /** Calendar date of day index 0..364 in {@link #YEAR}. */

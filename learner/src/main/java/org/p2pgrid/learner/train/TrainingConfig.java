@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,59 +141,9 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
         return algo.critic();
     }
 
-    /**
-     * Day lists: {@code validation | test | training | all}, a comma list of day indices, or
-     * {@code SPLIT/K} for every K-th day of a split (e.g. {@code test/7}: 12 test days spread over the year).
-     */
+    /** Day lists as {@link DataSplit#parseDays}: a split name, {@code SPLIT/K}, or a comma list of day indices. */
     public static List<Integer> days(String spec, String where) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        int stride = 1;
-        int slash = s.indexOf('/');
-        if (slash > 0) {
-            try {
-                stride = Integer.parseInt(s.substring(slash + 1).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + " = '" + spec + "': '" + s.substring(slash + 1) + "' is not a stride");
-            }
-            if (stride < 1) {
-                throw new IllegalArgumentException(where + " = '" + spec + "': stride must be >= 1");
-            }
-            s = s.substring(0, slash).trim();
-        }
-        List<Integer> base = switch (s) {
-            case "validation" -> DataSplit.days(DataSplit.Split.VALIDATION);
-            case "test" -> DataSplit.days(DataSplit.Split.TEST);
-            case "training" -> DataSplit.days(DataSplit.Split.TRAINING);
-            case "all" -> java.util.stream.IntStream.range(0, DataSplit.DAYS).boxed().toList();
-            default -> {
-                if (stride != 1) {
-                    throw new IllegalArgumentException(where + " = '" + spec + "': a stride needs a split name before '/'");
-                }
-                List<Integer> list = new ArrayList<>();
-                for (String part : s.split(",")) {
-                    int d;
-                    try {
-                        d = Integer.parseInt(part.trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(where + " = '" + spec + "': '" + part.trim()
-                                + "' is neither validation/test/training/all nor a day index 0..364");
-                    }
-                    if (d < 0 || d >= DataSplit.DAYS) {
-                        throw new IllegalArgumentException(where + " = '" + spec + "': day " + d + " is outside 0..364");
-                    }
-                    list.add(d);
-                }
-                yield list;
-            }
-        };
-        if (stride == 1) {
-            return base;
-        }
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < base.size(); i += stride) {
-            out.add(base.get(i));
-        }
-        return out;
+        return DataSplit.parseDays(spec, where);
     }
 
     private static int atLeast(Config c, String key, int min) {
