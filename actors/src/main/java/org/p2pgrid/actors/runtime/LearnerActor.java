@@ -111,8 +111,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         this.weightsEvery = weightsEvery;
         this.manager = Djl.newManager();
         try {
-            this.learner = new OpLearner(manager, Trainer.actionBounds(scenario), ObservationLayout.SIZE,
-                    config.network(), config.learner().withGamma(scenario.gamma()));
+            this.learner = Trainer.newLearner(manager, scenario, config);
             if (resumeFrom != null) {
                 Path file = resumeFrom.resolve(Checkpoints.LEARNER);
                 try (DataInputStream in = Checkpoints.input(file)) {

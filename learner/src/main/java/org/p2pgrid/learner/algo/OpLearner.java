@@ -21,6 +21,7 @@ import org.p2pgrid.learner.nn.Djl;
 import org.p2pgrid.learner.nn.GaussianActor;
 import org.p2pgrid.learner.nn.GaussianActors;
 import org.p2pgrid.learner.nn.NetworkConfig;
+import org.p2pgrid.learner.nn.ObservationScale;
 import org.p2pgrid.learner.nn.TensorIO;
 import org.p2pgrid.learner.replay.ReplayBatch;
 import org.p2pgrid.learner.replay.ReplayShape;
@@ -219,6 +220,15 @@ public final class OpLearner {
      * @param obsDim per-agent observation length (eq 23)
      */
     public OpLearner(NDManager model, List<ActionBounds> bounds, int obsDim, NetworkConfig network, Config config) {
+        this(model, bounds, null, obsDim, network, config);
+    }
+
+    /**
+     * @param obsScales one fixed input normalisation per agent for every network ({@link ObservationScale};
+     *                  the training loop passes the scenario's), or null to feed the raw eq-23 features
+     */
+    public OpLearner(NDManager model, List<ActionBounds> bounds, List<ObservationScale> obsScales, int obsDim,
+                     NetworkConfig network, Config config) {
         this.model = model;
         this.config = config;
         this.bounds = List.copyOf(bounds);
@@ -229,8 +239,8 @@ public final class OpLearner {
         for (ActionBounds b : bounds) {
             dims.add(b.dims());
         }
-        this.actors = new GaussianActors(model, obsDim, dims, net);
-        this.critics = new CriticSet(model, config.criticKind(), agents, obsDim, ACTION_DIMS, net);
+        this.actors = new GaussianActors(model, obsDim, dims, net, obsScales);
+        this.critics = new CriticSet(model, config.criticKind(), agents, obsDim, ACTION_DIMS, net, obsScales);
         for (ActionBounds b : bounds) {
             squash.add(GaussianActor.squash(model, b.loArray(model), b.hiArray(model)));
         }

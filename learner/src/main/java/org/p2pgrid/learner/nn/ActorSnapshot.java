@@ -80,12 +80,32 @@ public final class ActorSnapshot {
                     + logStdB.length;
         }
 
-        /** The current parameters of {@code actor} (copied out of the engine) with bounds [lo, hi]. */
+        /**
+         * The current parameters of {@code actor} (copied out of the engine) with bounds [lo, hi]. The
+         * actor's fixed input normalisation x = (o − c) ⊙ s is folded into the first layer
+         * (W₁' = W₁ diag(s), b₁' = b₁ − W₁' c), so a snapshot takes the raw eq-23 observation and needs
+         * nothing but these arrays.
+         */
         public static Weights of(GaussianActor actor, float[] lo, float[] hi) {
             Params p = actor.params();
             String prefix = "actor" + actor.agent();
-            return new Weights(actor.agent(), actor.obsDim(), p.get(prefix + ".l1.W").toFloatArray(),
-                    p.get(prefix + ".l1.b").toFloatArray(), p.get(prefix + ".l2.W").toFloatArray(),
+            float[] l1W = p.get(prefix + ".l1.W").toFloatArray();
+            float[] l1b = p.get(prefix + ".l1.b").toFloatArray();
+            ObservationScale scale = actor.observationScale();
+            if (!scale.isIdentity()) {
+                float[] c = scale.offset();
+                float[] s = scale.scale();
+                int d = actor.obsDim();
+                for (int h = 0; h < l1b.length; h++) {
+                    double shift = 0;
+                    for (int j = 0; j < d; j++) {
+                        l1W[h * d + j] *= s[j];
+                        shift += (double) l1W[h * d + j] * c[j];
+                    }
+                    l1b[h] = (float) (l1b[h] - shift);
+                }
+            }
+            return new Weights(actor.agent(), actor.obsDim(), l1W, l1b, p.get(prefix + ".l2.W").toFloatArray(),
                     p.get(prefix + ".l2.b").toFloatArray(), p.get(prefix + ".mu.W").toFloatArray(),
                     p.get(prefix + ".mu.b").toFloatArray(), p.get(prefix + ".logstd.W").toFloatArray(),
                     p.get(prefix + ".logstd.b").toFloatArray(), (float) actor.logStdMin(), (float) actor.logStdMax(),

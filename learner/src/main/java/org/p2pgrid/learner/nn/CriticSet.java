@@ -2,6 +2,9 @@ package org.p2pgrid.learner.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * The value networks of paper §III-B-3: double Q (Q_θ,1, Q_θ,2; the min is taken, eqs 27, 35, 39),
@@ -22,10 +25,19 @@ public final class CriticSet {
     private final Consts c;
 
     public CriticSet(NDManager manager, CriticKind kind, int agents, int obsDim, int actionDim, NetworkConfig config) {
-        this.q1 = kind.create(manager, "q1", agents, obsDim, actionDim, config, 1);
-        this.q2 = kind.create(manager, "q2", agents, obsDim, actionDim, config, 2);
-        this.v = kind.create(manager, "v", agents, obsDim, 0, config, 3);
-        this.vTarget = kind.create(manager, "v", agents, obsDim, 0, config, 3);
+        this(manager, kind, agents, obsDim, actionDim, config, null);
+    }
+
+    /**
+     * @param obsScales one fixed input normalisation per agent ({@link ObservationScale}), applied to the
+     *                  joint observation [B, N, obsDim] before every critic; null for none
+     */
+    public CriticSet(NDManager manager, CriticKind kind, int agents, int obsDim, int actionDim, NetworkConfig config,
+                     List<ObservationScale> obsScales) {
+        this.q1 = scaled(manager, kind.create(manager, "q1", agents, obsDim, actionDim, config, 1), obsScales);
+        this.q2 = scaled(manager, kind.create(manager, "q2", agents, obsDim, actionDim, config, 2), obsScales);
+        this.v = scaled(manager, kind.create(manager, "v", agents, obsDim, 0, config, 3), obsScales);
+        this.vTarget = scaled(manager, kind.create(manager, "v", agents, obsDim, 0, config, 3), obsScales);
         this.vTarget.params().copyFrom(v.params());
         this.vTarget.params().setTrainable(false);
         this.tau = config.tau();
@@ -84,6 +96,54 @@ public final class CriticSet {
     /** Eq 37: ψ̄ ← τψ + (1 − τ)ψ̄. */
     public void updateTarget() {
         vTarget.params().polyakFrom(v.params(), tau);
+    }
+
+    private static Critic scaled(NDManager manager, Critic critic, List<ObservationScale> obsScales) {
+        if (obsScales == null || obsScales.stream().allMatch(ObservationScale::isIdentity)) {
+            return critic;
+        }
+        if (obsScales.size() != critic.agents()) {
+            throw new IllegalArgumentException(obsScales.size() + " observation scales for " + critic.agents() + " agents");
+        }
+        int d = critic.obsDim();
+        float[] offset = new float[critic.agents() * d];
+        float[] scale = new float[critic.agents() * d];
+        for (int i = 0; i < critic.agents(); i++) {
+            System.arraycopy(obsScales.get(i).offset(), 0, offset, i * d, d);
+            System.arraycopy(obsScales.get(i).scale(), 0, scale, i * d, d);
+        }
+        NDArray o = manager.create(offset, new Shape(critic.agents(), d));
+        NDArray s = manager.create(scale, new Shape(critic.agents(), d));
+        NDScope.unregister(o, s);
+        return new ScaledCritic(critic, o, s);
+    }
+
+    /** A critic whose joint observation [B, N, obsDim] is normalised per agent first (batch tensor first: see Consts). */
+    private record ScaledCritic(Critic inner, NDArray offset, NDArray scale) implements Critic {
+        @Override
+        public NDArray forward(NDArray obs, NDArray actions) {
+            return inner.forward(obs.sub(offset).mul(scale), actions);
+        }
+
+        @Override
+        public Params params() {
+            return inner.params();
+        }
+
+        @Override
+        public int agents() {
+            return inner.agents();
+        }
+
+        @Override
+        public int obsDim() {
+            return inner.obsDim();
+        }
+
+        @Override
+        public int actionDim() {
+            return inner.actionDim();
+        }
     }
 
     /** Number of trainable scalars in Q1, Q2 and V (the target is a copy of V). */

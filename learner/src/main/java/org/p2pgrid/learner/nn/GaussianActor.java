@@ -2,6 +2,7 @@ package org.p2pgrid.learner.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Activation;
 import java.util.SplittableRandom;
 
@@ -48,16 +49,40 @@ public final class GaussianActor {
     private final NDArray logStdMax;
     private final double logStdMinValue;
     private final double logStdMaxValue;
+    private final ObservationScale obsScale;
+    /** (o − offset) ⊙ scale as constants [obsDim], or null for the identity. */
+    private final NDArray obsOffset;
+    private final NDArray obsScaleArr;
+
+    /** Without input normalisation (raw eq-23 features); see {@link ObservationScale}. */
+    public GaussianActor(NDManager manager, int agent, int obsDim, int[] actionDims, NetworkConfig config) {
+        this(manager, agent, obsDim, actionDims, config, ObservationScale.identity(obsDim));
+    }
 
     /**
      * @param manager    long-lived manager owning the parameters
      * @param agent      agent index (seeds its initialisation stream together with {@code config.seed()})
      * @param obsDim     observation width (eq 23: {@code ObservationLayout.SIZE} = 10)
      * @param actionDims this agent's own eq-22 dims, ascending
+     * @param obsScale   the fixed input normalisation applied before the first layer
      */
-    public GaussianActor(NDManager manager, int agent, int obsDim, int[] actionDims, NetworkConfig config) {
+    public GaussianActor(NDManager manager, int agent, int obsDim, int[] actionDims, NetworkConfig config,
+                         ObservationScale obsScale) {
         if (actionDims.length == 0) {
             throw new IllegalArgumentException("agent " + agent + " has no action dims");
+        }
+        if (obsScale.size() != obsDim) {
+            throw new IllegalArgumentException("agent " + agent + ": observation scale has " + obsScale.size()
+                    + " features, obsDim is " + obsDim);
+        }
+        this.obsScale = obsScale;
+        if (obsScale.isIdentity()) {
+            this.obsOffset = null;
+            this.obsScaleArr = null;
+        } else {
+            this.obsOffset = manager.create(obsScale.offset());
+            this.obsScaleArr = manager.create(obsScale.scale());
+            NDScope.unregister(obsOffset, obsScaleArr);
         }
         this.agent = agent;
         this.obsDim = obsDim;
@@ -108,9 +133,15 @@ public final class GaussianActor {
         return params;
     }
 
-    /** Trunk output [B, hidden]. */
+    /** The fixed input normalisation (identity if none). */
+    public ObservationScale observationScale() {
+        return obsScale;
+    }
+
+    /** Trunk output [B, hidden]; raw observations are normalised first (batch tensor first: see Consts). */
     private NDArray trunk(NDArray obs) {
-        NDArray h = Activation.relu(l1.apply(obs));
+        NDArray x = obsOffset == null ? obs : obs.sub(obsOffset).mul(obsScaleArr);
+        NDArray h = Activation.relu(l1.apply(x));
         return Activation.relu(l2.apply(h));
     }
 

@@ -22,11 +22,22 @@ public final class GaussianActors {
     private final List<NDArray> scatter;
 
     public GaussianActors(NDManager manager, int obsDim, List<int[]> actionDimsPerAgent, NetworkConfig config) {
+        this(manager, obsDim, actionDimsPerAgent, config, null);
+    }
+
+    /** @param obsScales one fixed input normalisation per agent ({@link ObservationScale}), or null for none */
+    public GaussianActors(NDManager manager, int obsDim, List<int[]> actionDimsPerAgent, NetworkConfig config,
+                          List<ObservationScale> obsScales) {
+        if (obsScales != null && obsScales.size() != actionDimsPerAgent.size()) {
+            throw new IllegalArgumentException(obsScales.size() + " observation scales for "
+                    + actionDimsPerAgent.size() + " agents");
+        }
         List<GaussianActor> list = new ArrayList<>();
         List<NDArray> sc = new ArrayList<>();
         for (int i = 0; i < actionDimsPerAgent.size(); i++) {
             int[] dims = actionDimsPerAgent.get(i);
-            list.add(new GaussianActor(manager, i, obsDim, dims, config));
+            list.add(new GaussianActor(manager, i, obsDim, dims, config,
+                    obsScales == null ? ObservationScale.identity(obsDim) : obsScales.get(i)));
             float[] m = new float[dims.length * ProsumerAction.DIMS];
             for (int j = 0; j < dims.length; j++) {
                 m[j * ProsumerAction.DIMS + dims[j]] = 1f;

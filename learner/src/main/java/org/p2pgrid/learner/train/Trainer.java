@@ -28,6 +28,7 @@ import org.p2pgrid.env.pomdp.Scenarios;
 import org.p2pgrid.env.pomdp.StepResult;
 import org.p2pgrid.learner.algo.OpLearner;
 import org.p2pgrid.learner.nn.ActionBounds;
+import org.p2pgrid.learner.nn.ObservationScale;
 import org.p2pgrid.learner.nn.Djl;
 import org.p2pgrid.learner.replay.DualReplay;
 import org.p2pgrid.learner.replay.ReplayBatch;
@@ -130,8 +131,7 @@ public final class Trainer implements AutoCloseable {
         this.validationDays = TrainingConfig.days(config.validationDays(), TrainingConfig.PATH + ".validation-days");
         int agents = scenario.prosumers().size();
         this.manager = Djl.newManager();
-        this.learner = new OpLearner(manager, actionBounds(scenario), ObservationLayout.SIZE, config.network(),
-                config.learner().withGamma(scenario.gamma()));
+        this.learner = newLearner(manager, scenario, config);
         this.policy = new LearnedPolicy(learner, manager);
         this.replay = new DualReplay(ReplayShape.forEnv(agents), config.replay());
         this.env = new P2pTradingEnv(scenario);
@@ -174,8 +174,47 @@ public final class Trainer implements AutoCloseable {
         return days.get(new SplittableRandom(OpLearner.mix(seed ^ EPISODE_STREAM, episode)).nextInt(days.size()));
     }
 
+    /**
+     * The learner for {@code scenario} and {@code config}: static action bounds per agent and, unless
+     * {@code network.normalise-observations} is off, the fixed input normalisation of every network
+     * ({@link ObservationScale}). Every runtime builds its learner here, so all agree on both.
+     */
+    public static OpLearner newLearner(NDManager manager, Scenario scenario, TrainingConfig config) {
+        double[] maxLoad = maxLoadsKw(scenario);
+        List<ActionBounds> bounds = actionBounds(scenario, maxLoad);
+        List<ObservationScale> scales = config.normaliseObservations() ? observationScales(scenario, maxLoad) : null;
+        return new OpLearner(manager, bounds, scales, ObservationLayout.SIZE, config.network(),
+                config.learner().withGamma(scenario.gamma()));
+    }
+
     /** Static device limits per agent; the CL bound uses the largest load the prosumer sees in the year. */
     public static List<ActionBounds> actionBounds(Scenario scenario) {
+        return actionBounds(scenario, maxLoadsKw(scenario));
+    }
+
+    private static List<ActionBounds> actionBounds(Scenario scenario, double[] maxLoad) {
+        List<ActionBounds> out = new ArrayList<>();
+        for (int i = 0; i < maxLoad.length; i++) {
+            out.add(ActionBounds.of(scenario.prosumers().get(i), maxLoad[i]));
+        }
+        return out;
+    }
+
+    /** The fixed input normalisation per agent ({@link ObservationScale#of}). */
+    public static List<ObservationScale> observationScales(Scenario scenario) {
+        return observationScales(scenario, maxLoadsKw(scenario));
+    }
+
+    private static List<ObservationScale> observationScales(Scenario scenario, double[] maxLoad) {
+        List<ObservationScale> out = new ArrayList<>();
+        for (int i = 0; i < maxLoad.length; i++) {
+            out.add(ObservationScale.of(scenario.prosumers().get(i), maxLoad[i], scenario.tariff()));
+        }
+        return out;
+    }
+
+    /** The largest load each prosumer sees in the year (floored at 1e-3 kW). */
+    private static double[] maxLoadsKw(Scenario scenario) {
         List<ProsumerSpec> specs = scenario.prosumers();
         // a year of exogenous data takes seconds to generate: days in parallel (the models are stateless)
         double[] maxLoad = java.util.stream.IntStream.range(0, DataSplit.DAYS).parallel()
@@ -196,11 +235,10 @@ public final class Trainer implements AutoCloseable {
                     }
                     return m;
                 });
-        List<ActionBounds> out = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            out.add(ActionBounds.of(specs.get(i), Math.max(maxLoad[i], 1e-3)));
+        for (int i = 0; i < maxLoad.length; i++) {
+            maxLoad[i] = Math.max(maxLoad[i], 1e-3);
         }
-        return out;
+        return maxLoad;
     }
 
     private void resumeIfCheckpointed() throws IOException {

@@ -27,6 +27,11 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
 
     public static final String PATH = "p2pgrid.training";
 
+    /** Whether the networks normalise their inputs ({@code network.normalise-observations}, see ObservationScale). */
+    public boolean normaliseObservations() {
+        return source.getBoolean(PATH + ".network.normalise-observations");
+    }
+
     /** OP (MLP joint critic) or OP-MH (differential multi-head attention critic). */
     public enum Algo {
         OP("op", CriticKind.MLP), OP_MH("op-mh", CriticKind.ATTENTION);
@@ -106,6 +111,7 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
                     .withAttention(atLeast(n, "embed-dim", 1, "network."), atLeast(n, "heads", 1, "network."),
                             atLeast(n, "head-dim", 1, "network."))
                     .withSeed(seed);
+            n.getBoolean("normalise-observations"); // validated here, read by normaliseObservations()
 
             Config r = c.getConfig("replay");
             ReplayConfig replay = new ReplayConfig(atLeast(r, "normal-capacity", 1, "replay."),
