@@ -42,6 +42,23 @@ public final class P2pGrid implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // After Ctrl-C / SIGTERM the JVM is already shutting down and `train`'s hook waits for this
+        // thread to finish its checkpoint; System.exit would block on the shutdown lock the hook's
+        // runner holds, and the JVM would only exit when the hook gave up waiting (10 minutes).
+        if (!shutdownInProgress()) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean shutdownInProgress() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shuttingDown) {
+            return true;
+        }
     }
 }

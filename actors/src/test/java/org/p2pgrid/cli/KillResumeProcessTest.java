@@ -70,4 +70,36 @@ class KillResumeProcessTest {
         assertEquals(6, Files.readAllLines(b.resolve(TrainingHistory.EPISODES_FILE)).size());
         assertTrue(new File(b.toFile(), "history.csv").length() > 0);
     }
+
+    /** SIGTERM (Ctrl-C) checkpoints after the current episode and the process exits promptly, then resumes. */
+    @Test
+    void sigtermCheckpointsAndExitsThenResumes(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("t");
+        Process p = start(dir.resolve("t1.log"), TrainCommandTest.tiny(run, "--episodes", "40", "--no-evaluation",
+                "--set", "checkpoint-every=1"));
+        Path first = run.resolve(Checkpoints.DIR).resolve("ep-000001");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!Files.exists(first.resolve("manifest.properties")) && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(50);
+        }
+        assertTrue(p.isAlive(), "the run ended before SIGTERM:\n" + Files.readString(dir.resolve("t1.log")));
+        p.destroy(); // SIGTERM
+        // the hook lets the current episode finish and checkpoint; before the fix the JVM then hung
+        // for the hook's 10-minute join because main's System.exit blocked on the shutdown lock
+        assertTrue(p.waitFor(4, TimeUnit.MINUTES), "no exit after SIGTERM:\n" + Files.readString(dir.resolve("t1.log")));
+        String log = Files.readString(dir.resolve("t1.log"));
+        assertTrue(log.contains("stopped: continue with"), log);
+        int done = Files.readAllLines(run.resolve(TrainingHistory.EPISODES_FILE)).size() - 1;
+        assertTrue(done >= 1 && done < 40, "episodes done " + done);
+        assertTrue(Files.exists(run.resolve(Checkpoints.DIR).resolve(String.format("ep-%06d", done))
+                .resolve("manifest.properties")), "checkpoint of episode " + done);
+
+        Process resumed = start(dir.resolve("t2.log"), "train", "--resume", run.toString(), "--episodes",
+                Integer.toString(done + 1), "--no-progress", "--no-evaluation");
+        assertTrue(resumed.waitFor(10, TimeUnit.MINUTES), "resumed run timed out");
+        String log2 = Files.readString(dir.resolve("t2.log"));
+        assertEquals(0, resumed.exitValue(), log2);
+        assertTrue(log2.contains("resumed after episode " + done), log2);
+        assertEquals(done + 2, Files.readAllLines(run.resolve(TrainingHistory.EPISODES_FILE)).size());
+    }
 }
