@@ -261,28 +261,12 @@ public final class DsoExpert {
      * If the structure is not separable, stage 2 is one LP over all steps, as before.
      */
     private Solution solveInTwoStages(DsoProblem problem) {
-        ConvexModel full = problem.model();
-        int np = problem.prosumerVariableCount();
-        int n = full.variableCount();
         ReactiveStructure rs = options.perStepRepair() ? ReactiveStructure.of(problem) : null;
-        double[] none = new double[n];
-        java.util.Arrays.fill(none, Double.NaN);
-        int[] prosumerVars = java.util.stream.IntStream.range(0, np)
-                .filter(v -> rs == null || !rs.projected[v]).toArray();
-        ConvexModel relaxed = full.subModel(prosumerVars, none);
-        if (rs != null) {
-            int[] at = new int[n];
-            for (int i = 0; i < prosumerVars.length; i++) {
-                at[prosumerVars[i]] = i;
-            }
-            for (ConvexModel.Disc d : full.discs()) {
-                int v = rs.projected[d.x()] ? d.y() : rs.projected[d.y()] ? d.x() : -1;
-                if (v >= 0) { // the inscribed polygon (vertices on the axes) spans [−r, r] on the partner's axis
-                    relaxed.setBounds(at[v], Math.max(full.lowerBound(v), -d.radius()),
-                            Math.min(full.upperBound(v), d.radius()));
-                }
-            }
-        }
+        // The per-step repair builds its own small feeder models: the full one is built only if needed.
+        ConvexModel full = rs != null ? problem.prosumerModel() : problem.model();
+        int n = full.variableCount();
+        int[] prosumerVars = relaxedVariables(problem, rs);
+        ConvexModel relaxed = relaxedModel(problem, rs, prosumerVars);
         long c0 = cpuNanos();
         Solution s1 = backend.solve(relaxed, options.solve());
         double cpu1 = (cpuNanos() - c0) * 1e-9;
@@ -322,6 +306,39 @@ public final class DsoExpert {
         }
         return new Solution(Solution.Status.OPTIMAL, s1.explanation() + " [" + what + "]", objective, x, seconds,
                 s1.backend(), s1.linearisationErrorBound());
+    }
+
+    /** Stage 1's variables: the prosumers', without those {@code rs} projects out (rs may be null). */
+    static int[] relaxedVariables(DsoProblem problem, ReactiveStructure rs) {
+        return java.util.stream.IntStream.range(0, problem.prosumerVariableCount())
+                .filter(v -> rs == null || !rs.projected[v]).toArray();
+    }
+
+    /**
+     * Stage 1's model: the prosumers and the P2P balance without the feeder model over {@code vars}
+     * ({@link #relaxedVariables}); a polygon whose reactive variable is projected out leaves its partner
+     * within ±radius (the inscribed polygon's extent on its axis: it has vertices on the axes).
+     */
+    static ConvexModel relaxedModel(DsoProblem problem, ReactiveStructure rs, int[] vars) {
+        ConvexModel full = problem.prosumerModel();
+        int n = full.variableCount();
+        double[] none = new double[n];
+        java.util.Arrays.fill(none, Double.NaN);
+        ConvexModel relaxed = full.subModel(vars, none);
+        if (rs != null) {
+            int[] at = new int[n];
+            for (int i = 0; i < vars.length; i++) {
+                at[vars[i]] = i;
+            }
+            for (ConvexModel.Disc d : full.discs()) {
+                int v = rs.projected[d.x()] ? d.y() : rs.projected[d.y()] ? d.x() : -1;
+                if (v >= 0) {
+                    relaxed.setBounds(at[v], Math.max(full.lowerBound(v), -d.radius()),
+                            Math.min(full.upperBound(v), d.radius()));
+                }
+            }
+        }
+        return relaxed;
     }
 
     /** Stage 2 in one LP over all steps; writes the reactive variables' values into x if optimal. */
@@ -422,7 +439,7 @@ public final class DsoExpert {
         }
 
         static ReactiveStructure of(DsoProblem problem) {
-            ConvexModel full = problem.model();
+            ConvexModel full = problem.prosumerModel();
             int n = full.variableCount();
             int h = problem.horizon();
             ReactiveStructure rs = new ReactiveStructure(n, h);
@@ -573,7 +590,7 @@ public final class DsoExpert {
     private StepResult repairStep(DsoProblem problem, ReactiveStructure rs, double[] x, int k) {
         long c0 = cpuNanos();
         long t0 = System.nanoTime();
-        ConvexModel full = problem.model();
+        ConvexModel full = problem.prosumerModel();
         List<Integer> vars = rs.varsByStep.get(k);
         int n = full.variableCount();
         ConvexModel m = new ConvexModel();

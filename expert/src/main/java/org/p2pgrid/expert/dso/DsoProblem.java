@@ -34,6 +34,7 @@ public final class DsoProblem {
     private final LinDistFlow.Inputs gridInputs;
     private final int prosumerVariables;
     private final int prosumerRows;
+    private boolean feederAdded;
 
     private DsoProblem(Scenario scenario, int firstStep, int horizon, ConvexModel model, List<ProsumerModel> prosumerModels,
                        LinDistFlow.Builder grid, LinDistFlow.Inputs gridInputs, int prosumerVariables, int prosumerRows) {
@@ -117,9 +118,6 @@ public final class DsoProblem {
         int prosumerVariables = model.variableCount();
         int prosumerRows = model.rows().size();
         LinDistFlow.Builder grid = new LinDistFlow.Builder(model, network, "dso.", inputs);
-        for (int k = 0; k < horizon; k++) {
-            grid.addStep(k);
-        }
         return new DsoProblem(scenario, t, horizon, model, List.copyOf(placed), grid, inputs, prosumerVariables,
                 prosumerRows);
     }
@@ -249,9 +247,34 @@ public final class DsoProblem {
     public Scenario scenario() { return scenario; }
     public int firstStep() { return firstStep; }
     public int horizon() { return horizon; }
-    public ConvexModel model() { return model; }
+    /**
+     * The full model: prosumers, P2P balance and the feeder. The feeder's columns and rows are added on
+     * the first call (the two-stage solve mostly needs only {@link #prosumerModel()}); after that the
+     * two accessors return the same, complete model.
+     */
+    public synchronized ConvexModel model() {
+        if (!feederAdded) {
+            for (int k = 0; k < horizon; k++) {
+                grid.addStep(k);
+            }
+            feederAdded = true;
+        }
+        return model;
+    }
+
+    /**
+     * The model without the feeder while {@link #model()} has not been called: the prosumers' variables
+     * and rows and the P2P balance (the first {@link #prosumerVariableCount()} variables and
+     * {@link #prosumerRowCount()} rows of the full model, the same indices). Do not add to it.
+     */
+    public synchronized ConvexModel prosumerModel() {
+        return model;
+    }
     public List<ProsumerModel> prosumerModels() { return prosumerModels; }
-    /** The feeder quantities as model expressions; rows of steps without a feeder model are null. */
-    public LinDistFlow.Variables grid() { return grid.variables(); }
+    /** The feeder quantities as model expressions (builds the full {@link #model()} first). */
+    public LinDistFlow.Variables grid() {
+        model();
+        return grid.variables();
+    }
     public LinDistFlow.Inputs gridInputs() { return gridInputs; }
 }
