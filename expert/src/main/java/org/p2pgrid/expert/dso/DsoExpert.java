@@ -255,15 +255,17 @@ public final class DsoExpert {
      * least-|Q_EX| point of its box (Q_EX = 0 where the polygon allows) — a step whose LinDistFlow
      * voltages stay in band there needs no LP (and that point is what its LP would return) — else one
      * small LP with only the reactive flows, voltages and limits of that step (the active flows are
-     * constants). The steps run on a small thread pool; results are written by step index. Stage 1 then
-     * also leaves out the reactive variables that only a polygon ties to an active one (their
-     * projection: the partner within ±radius, the polygon's extent on its axis; stage 2 sets them).
-     * If the structure is not separable, stage 2 is one LP over all steps, as before.
+     * constants). The steps run on a small thread pool; results are written by step index. Whenever
+     * the structure allows it (per-step repair or not), stage 1 leaves out the reactive variables that
+     * only a polygon ties to an active one (their projection: the partner within ±radius, the polygon's
+     * extent on its axis; stage 2 sets them), so both repairs start from the same stage-1 point. If the
+     * structure is not separable, stage 2 is one LP over all steps, as before.
      */
     private Solution solveInTwoStages(DsoProblem problem) {
-        ReactiveStructure rs = options.perStepRepair() ? ReactiveStructure.of(problem) : null;
+        ReactiveStructure rs = ReactiveStructure.of(problem);
+        boolean perStep = rs != null && options.perStepRepair();
         // The per-step repair builds its own small feeder models: the full one is built only if needed.
-        ConvexModel full = rs != null ? problem.prosumerModel() : problem.model();
+        ConvexModel full = perStep ? problem.prosumerModel() : problem.model();
         int n = full.variableCount();
         int[] prosumerVars = relaxedVariables(problem, rs);
         ConvexModel relaxed = relaxedModel(problem, rs, prosumerVars);
@@ -280,17 +282,19 @@ public final class DsoExpert {
         }
         String what = String.format("relaxed LP %.3f s cpu %.3f s", s1.solveSeconds(), cpu1);
         Solution s2;
-        if (rs != null) {
+        if (perStep) {
             s2 = repairPerStep(problem, rs, x);
             what += ", " + s2.explanation();
         } else {
-            int violated = problem.violatedNetworkSteps(x, BAND_TOLERANCE_PU_SQ).size();
+            // With reactive variables projected out of stage 1 (rs != null) x has no values for them yet.
+            int violated = rs != null ? problem.horizon() : problem.violatedNetworkSteps(x, BAND_TOLERANCE_PU_SQ).size();
             if (violated == 0) {
                 return new Solution(s1.status(), s1.explanation() + " [" + what + ", feeder limits hold]", s1.objective(),
                         x, seconds, s1.backend(), s1.linearisationErrorBound());
             }
             s2 = repairInOneLp(problem, x);
-            what += String.format(", %d steps leave the band, reactive repair %.3f s", violated, s2.solveSeconds());
+            what += rs != null ? String.format(", reactive repair in one LP %.3f s", s2.solveSeconds())
+                    : String.format(", %d steps leave the band, reactive repair %.3f s", violated, s2.solveSeconds());
             if (!s2.isOptimal()) {
                 what += " " + s2.status();
             }
@@ -540,11 +544,21 @@ public final class DsoExpert {
             return th;
         });
         StepResult[] results = new StepResult[h];
+        java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             List<java.util.concurrent.Future<StepResult>> futures = new ArrayList<>(h);
             for (int k = 0; k < h; k++) {
                 int step = k;
-                futures.add(pool.submit(() -> repairStep(problem, rs, x, step)));
+                futures.add(pool.submit(() -> {
+                    if (failedOnce.get()) { // the full LP decides anyway: skip the rest (and their diagnostics)
+                        return new StepResult(Solution.Status.NOT_SOLVED, false, 0, 0, null);
+                    }
+                    StepResult r = repairStep(problem, rs, x, step);
+                    if (r.status() != Solution.Status.OPTIMAL) {
+                        failedOnce.set(true);
+                    }
+                    return r;
+                }));
             }
             for (int k = 0; k < h; k++) {
                 results[k] = futures.get(k).get();
@@ -563,6 +577,7 @@ public final class DsoExpert {
         String backendName = backend.name();
         List<Integer> failed = new ArrayList<>();
         Solution.Status failure = null;
+        int skipped = 0;
         for (int k = 0; k < h; k++) {
             StepResult r = results[k];
             cpu += r.cpuSeconds();
@@ -571,7 +586,9 @@ public final class DsoExpert {
                 lpSeconds += r.seconds();
                 backendName = r.backend();
             }
-            if (r.status() != Solution.Status.OPTIMAL) {
+            if (r.status() == Solution.Status.NOT_SOLVED && !r.lp()) {
+                skipped++;
+            } else if (r.status() != Solution.Status.OPTIMAL) {
                 failed.add(k);
                 failure = failure == null ? r.status() : failure;
             }
@@ -581,7 +598,7 @@ public final class DsoExpert {
                 + " (%.3f s in LPs), the others stay in band at least |Q_EX|", seconds, cpu, threads, lps, h, lpSeconds);
         if (failure != null) {
             return Solution.failed(failure, what + "; " + failed.size() + " steps " + failure + " (first: step "
-                    + failed.get(0) + ")", seconds, backendName);
+                    + failed.get(0) + "), " + skipped + " not tried", seconds, backendName);
         }
         return new Solution(Solution.Status.OPTIMAL, what, Double.NaN, new double[0], seconds, backendName, 0);
     }
