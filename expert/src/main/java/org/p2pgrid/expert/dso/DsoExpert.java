@@ -51,8 +51,9 @@ public final class DsoExpert {
      *                            feeder's voltage limits (prosumers without the feeder model, then only the
      *                            reactive variables with the feeder model), else the full LP; the result is an
      *                            optimum of the full LP either way (see {@code solveInTwoStages})
-     * @param perStepRepair       two-stage only: solve the reactive repair step by step (one small LP per
-     *                            step whose least-|Q| point leaves the band, on a small thread pool) when
+     * @param perStepRepair       two-stage only: solve the reactive repair step by step (the least-|Q| point
+     *                            per step; block LPs over the steps where it leaves the band, on a small
+     *                            thread pool) when
      *                            the model's rows couple no reactive variables across steps; else one LP
      */
     public record Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
@@ -253,9 +254,11 @@ public final class DsoExpert {
      * injections fixed, step k's reactive variables appear only in step k's polygon rows and step k's
      * feeder rows, and Σ|Q_EX| is a sum over steps. So each step is repaired on its own: first the
      * least-|Q_EX| point of its box (Q_EX = 0 where the polygon allows) — a step whose LinDistFlow
-     * voltages stay in band there needs no LP (and that point is what its LP would return) — else one
+     * voltages stay in band there needs no LP (and that point is what its LP would return) — else a
      * small LP with only the reactive flows, voltages and limits of that step (the active flows are
-     * constants). The steps run on a small thread pool; results are written by step index. Whenever
+     * constants); the steps left are solved as a few block-diagonal LPs (one per pool thread: per-solve
+     * overhead dominates one step's LP). The steps run on a small thread pool; results are written by
+     * step index, so the outcome does not depend on scheduling. Whenever
      * the structure allows it (per-step repair or not), stage 1 leaves out the reactive variables that
      * only a polygon ties to an active one (their projection: the partner within ±radius, the polygon's
      * extent on its axis; stage 2 sets them), so both repairs start from the same stage-1 point. If the
@@ -527,41 +530,57 @@ public final class DsoExpert {
         }
     }
 
-    /** What one step's repair did. */
-    private record StepResult(Solution.Status status, boolean lp, double seconds, double cpuSeconds, String backend) {}
+    /** What one step's least-|Q_EX| check did. */
+    private record StepCheck(boolean inBand, double cpuSeconds) {}
+
+    /** What one batch of per-step LPs did. */
+    private record BatchResult(Solution.Status status, double seconds, double cpuSeconds, String backend) {}
 
     /**
      * Stage 2 step by step (see {@link #solveInTwoStages}); writes each step's reactive variables into
-     * x (disjoint by step). The result carries no point; its explanation says what happened (no brackets).
+     * x (disjoint by step). Phase (a): every step's least-|Q_EX| point and its band check, in parallel.
+     * Phase (b): the steps left, as block-diagonal LPs, one per pool thread (contiguous runs of steps;
+     * one LP per step costs more in per-solve overhead than the blocks do in size). The result carries
+     * no point; its explanation says what happened (no brackets).
      */
     private Solution repairPerStep(DsoProblem problem, ReactiveStructure rs, double[] x) {
         long start = System.nanoTime();
         int h = problem.horizon();
+        int n = problem.prosumerModel().variableCount();
         int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), h));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread th = new Thread(r, "dso-reactive-repair");
             th.setDaemon(true);
             return th;
         });
-        StepResult[] results = new StepResult[h];
-        java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        double cpu = 0;
+        List<Integer> needLp = new ArrayList<>();
+        List<BatchResult> batches = new ArrayList<>();
         try {
-            List<java.util.concurrent.Future<StepResult>> futures = new ArrayList<>(h);
+            int[] indexA = new int[n];
+            List<java.util.concurrent.Future<StepCheck>> checks = new ArrayList<>(h);
             for (int k = 0; k < h; k++) {
                 int step = k;
-                futures.add(pool.submit(() -> {
-                    if (failedOnce.get()) { // the full LP decides anyway: skip the rest (and their diagnostics)
-                        return new StepResult(Solution.Status.NOT_SOLVED, false, 0, 0, null);
-                    }
-                    StepResult r = repairStep(problem, rs, x, step);
-                    if (r.status() != Solution.Status.OPTIMAL) {
-                        failedOnce.set(true);
-                    }
-                    return r;
-                }));
+                checks.add(pool.submit(() -> checkLeastAbsPoint(problem, rs, x, step, indexA)));
             }
             for (int k = 0; k < h; k++) {
-                results[k] = futures.get(k).get();
+                StepCheck c = checks.get(k).get();
+                cpu += c.cpuSeconds();
+                if (!c.inBand()) {
+                    needLp.add(k);
+                }
+            }
+            int chunks = Math.min(threads, needLp.size());
+            int[] indexB = new int[n];
+            List<java.util.concurrent.Future<BatchResult>> lps = new ArrayList<>(chunks);
+            for (int c = 0; c < chunks; c++) {
+                List<Integer> steps = needLp.subList(c * needLp.size() / chunks, (c + 1) * needLp.size() / chunks);
+                lps.add(pool.submit(() -> solveStepBatch(problem, rs, x, steps, indexB)));
+            }
+            for (var f : lps) {
+                BatchResult b = f.get();
+                batches.add(b);
+                cpu += b.cpuSeconds();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -571,108 +590,109 @@ public final class DsoExpert {
         } finally {
             pool.shutdownNow();
         }
-        int lps = 0;
         double lpSeconds = 0;
-        double cpu = 0;
         String backendName = backend.name();
-        List<Integer> failed = new ArrayList<>();
         Solution.Status failure = null;
-        int skipped = 0;
-        for (int k = 0; k < h; k++) {
-            StepResult r = results[k];
-            cpu += r.cpuSeconds();
-            if (r.lp()) {
-                lps++;
-                lpSeconds += r.seconds();
-                backendName = r.backend();
-            }
-            if (r.status() == Solution.Status.NOT_SOLVED && !r.lp()) {
-                skipped++;
-            } else if (r.status() != Solution.Status.OPTIMAL) {
-                failed.add(k);
-                failure = failure == null ? r.status() : failure;
+        for (BatchResult b : batches) {
+            lpSeconds = Math.max(lpSeconds, b.seconds());
+            backendName = b.backend();
+            if (b.status() != Solution.Status.OPTIMAL && failure == null) {
+                failure = b.status();
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         String what = String.format("reactive repair per step %.3f s cpu %.3f s on %d threads: %d of %d steps need an LP"
-                + " (%.3f s in LPs), the others stay in band at least |Q_EX|", seconds, cpu, threads, lps, h, lpSeconds);
+                + " (%d block LPs, %.3f s), the others stay in band at least |Q_EX|", seconds, cpu, threads, needLp.size(), h,
+                batches.size(), lpSeconds);
         if (failure != null) {
-            return Solution.failed(failure, what + "; " + failed.size() + " steps " + failure + " (first: step "
-                    + failed.get(0) + "), " + skipped + " not tried", seconds, backendName);
+            return Solution.failed(failure, what + "; a block LP is " + failure, seconds, backendName);
         }
         return new Solution(Solution.Status.OPTIMAL, what, Double.NaN, new double[0], seconds, backendName, 0);
     }
 
-    /** Step k of the per-step repair: least-|Q_EX| point if it stays in band, else a small LP. */
-    private StepResult repairStep(DsoProblem problem, ReactiveStructure rs, double[] x, int k) {
-        long c0 = cpuNanos();
-        long t0 = System.nanoTime();
+    /**
+     * Adds step k's reactive variables (partners fixed at x), the prosumer rows and polygons that hold
+     * them (other variables at x) to m; {@code index[v]} = m's column of each.
+     */
+    private static void addStepVariables(ConvexModel m, DsoProblem problem, ReactiveStructure rs, double[] x, int k,
+                                         int[] index) {
         ConvexModel full = problem.prosumerModel();
-        List<Integer> vars = rs.varsByStep.get(k);
-        int n = full.variableCount();
-        ConvexModel m = new ConvexModel();
-        java.util.Map<Integer, Integer> at = new java.util.HashMap<>();
-        for (int v : vars) {
+        for (int v : rs.varsByStep.get(k)) {
             double lb = rs.partner[v] ? x[v] : full.lowerBound(v);
             double ub = rs.partner[v] ? x[v] : full.upperBound(v);
-            at.put(v, m.addVariable(full.varName(v), lb, ub));
+            index[v] = m.addVariable(full.varName(v), lb, ub);
         }
         for (ConvexModel.Row row : rs.rowsByStep.get(k)) {
             LinearExpr e = new LinearExpr();
             double c = 0;
             for (int j = 0; j < row.vars().length; j++) {
-                Integer i = at.get(row.vars()[j]);
-                if (i != null) {
-                    e.add(i, row.coefs()[j]);
+                int v = row.vars()[j];
+                if (rs.step[v] == k) {
+                    e.add(index[v], row.coefs()[j]);
                 } else {
-                    c += row.coefs()[j] * x[row.vars()[j]];
+                    c += row.coefs()[j] * x[v];
                 }
             }
             m.addConstraint(row.name(), e, row.lb() - c, row.ub() - c);
         }
         for (ConvexModel.Disc d : rs.discsByStep.get(k)) {
-            m.addDisc(d.name(), at.get(d.x()), at.get(d.y()), d.radius());
+            m.addDisc(d.name(), index[d.x()], index[d.y()], d.radius());
         }
-        int[] index = new int[n]; // at as an array for the Q_EX expressions
-        for (var en : at.entrySet()) {
-            index[en.getKey()] = en.getValue();
-        }
-        List<ProsumerModel> pms = problem.prosumerModels();
-        // (a) the least-|Q_EX| point, if the linearised step model is a box in the free variables
-        double[] point = leastAbsPoint(m, pms, k, index);
+    }
+
+    /** Phase (a) of step k: sets its reactive variables in x to the least-|Q_EX| point; whether that is in band. */
+    private StepCheck checkLeastAbsPoint(DsoProblem problem, ReactiveStructure rs, double[] x, int k, int[] index) {
+        long c0 = cpuNanos();
+        ConvexModel m = new ConvexModel();
+        addStepVariables(m, problem, rs, x, k, index);
+        double[] point = leastAbsPoint(m, problem.prosumerModels(), k, index);
+        boolean inBand = false;
         if (point != null) {
-            for (int v : vars) {
+            for (int v : rs.varsByStep.get(k)) {
                 x[v] = point[index[v]];
             }
-            if (!problem.violatesBand(k, x, BAND_TOLERANCE_PU_SQ)) {
-                return new StepResult(Solution.Status.OPTIMAL, false, (System.nanoTime() - t0) * 1e-9,
-                        (cpuNanos() - c0) * 1e-9, null);
-            }
+            inBand = !problem.violatesBand(k, x, BAND_TOLERANCE_PU_SQ);
         }
-        // (b) one LP: min Σ|Q_EX| over the step's reactive variables with the step's feeder model
-        for (ProsumerModel pm : pms) {
-            addAbsObjective(m, full, pm.export(ProsumerModel.Q_EX, k), index);
-        }
+        return new StepCheck(inBand, (cpuNanos() - c0) * 1e-9);
+    }
+
+    /**
+     * Phase (b) for some steps: one LP, block-diagonal by step — each step's reactive variables, min
+     * Σ|Q_EX| and its feeder model with the active injections fixed. Writes the steps' variables into x.
+     */
+    private BatchResult solveStepBatch(DsoProblem problem, ReactiveStructure rs, double[] x, List<Integer> steps,
+                                       int[] index) {
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        ConvexModel full = problem.prosumerModel();
+        ConvexModel m = new ConvexModel();
+        List<ProsumerModel> pms = problem.prosumerModels();
         int buses = problem.scenario().network().busCount();
-        LinearExpr[] injQ = new LinearExpr[buses];
         List<org.p2pgrid.env.device.ProsumerSpec> specs = problem.scenario().prosumers();
-        for (int i = 0; i < pms.size(); i++) {
-            int bus = problem.scenario().network().indexOf(specs.get(i).bus());
-            LinearExpr q = pms.get(i).export(ProsumerModel.Q_EX, k);
-            LinearExpr mapped = LinearExpr.constant(q.constant());
-            for (int j = 0; j < q.termCount(); j++) {
-                mapped.add(index[q.var(j)], q.coef(j));
+        for (int k : steps) {
+            addStepVariables(m, problem, rs, x, k, index);
+            LinearExpr[] injQ = new LinearExpr[buses];
+            for (int i = 0; i < pms.size(); i++) {
+                LinearExpr q = pms.get(i).export(ProsumerModel.Q_EX, k);
+                addAbsObjective(m, full, q, index);
+                int bus = problem.scenario().network().indexOf(specs.get(i).bus());
+                LinearExpr mapped = LinearExpr.constant(q.constant());
+                for (int j = 0; j < q.termCount(); j++) {
+                    mapped.add(index[q.var(j)], q.coef(j));
+                }
+                injQ[bus] = injQ[bus] == null ? mapped : injQ[bus].add(mapped, 1);
             }
-            injQ[bus] = injQ[bus] == null ? mapped : injQ[bus].add(mapped, 1);
+            problem.addFeederStepWithFixedActivePower(m, k, x, injQ);
         }
-        problem.addFeederStepWithFixedActivePower(m, k, x, injQ);
         Solution s = backend.solve(m, options.solve());
         if (s.isOptimal()) {
-            for (int v : vars) {
-                x[v] = s.x()[index[v]];
+            for (int k : steps) {
+                for (int v : rs.varsByStep.get(k)) {
+                    x[v] = s.x()[index[v]];
+                }
             }
         }
-        return new StepResult(s.status(), true, (System.nanoTime() - t0) * 1e-9, (cpuNanos() - c0) * 1e-9, s.backend());
+        return new BatchResult(s.status(), (System.nanoTime() - t0) * 1e-9, (cpuNanos() - c0) * 1e-9, s.backend());
     }
 
     /**

@@ -164,7 +164,7 @@ public final class DsoProblem {
         LinDistFlow.Inputs one = new LinDistFlow.Inputs(new double[][] {loadP}, new double[][] {loadQ}, null,
                 new LinearExpr[][] {q}, new double[][] {gridInputs.vMinPu()[k]}, new double[][] {gridInputs.vMaxPu()[k]},
                 ell == null ? null : new double[][] {ell[k]});
-        new LinDistFlow.Builder(m, scenario.network(), "dso.", one).addStep(0);
+        new LinDistFlow.Builder(m, scenario.network(), "dso.step" + k + ".", one).addStep(0);
     }
 
     /**
