@@ -35,6 +35,9 @@ import org.p2pgrid.expert.solver.SolverBackend;
  * prosumer variables with the feeder model, every other prosumer variable fixed, minimising Σ|Q_EX|
  * (small reactive flows keep LinDistFlow close to AC). If that succeeds without raising the objective,
  * the point is an optimum of the full LP (same optimal value); otherwise the full LP is solved.
+ * With the active powers fixed the reactive repair separates by step ({@link Options#perStepRepair()},
+ * on by default): each step's least-|Q_EX| point is checked against the band and only the steps that
+ * leave it get a (small, active-flow-free) LP — see {@code solveInTwoStages}.
  *
  * <p>Thread-safe if the backend and factory are (the default OR-Tools backend is): every call builds
  * its own model and power-flow instance.
