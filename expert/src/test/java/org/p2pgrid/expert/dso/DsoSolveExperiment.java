@@ -21,7 +21,9 @@ import org.p2pgrid.expert.solver.SolveOptions;
  * properties {@code -Dout=true} (solver log: presolve, simplex/IPM iterations), {@code -Dsolver=CLP},
  * {@code -Ddrop=<regex>} (leave out rows whose name matches, e.g. "dso\\..*" for no network).
  * {@code -Dstage1=project|plain} (solve the two-stage solve's relaxed LP, with or without the reactive projection),
- * {@code -Dsegments=8}, {@code -Dsecants} (objective squares as secants),
+ * {@code -Dsegments=8}, {@code -Dsecants} (objective squares as secants), {@code -DtangentRows=true} (objective
+ * squares as epigraph + tangent rows), {@code -DsubstituteLinks=true} (segment sums substituted for the squared
+ * variable in every row, no link rows),
  * {@code -Dmodels=reference} (place the reference .p2pm models instead of the hand-written fixture).
  * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
  * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
@@ -76,6 +78,36 @@ public final class DsoSolveExperiment {
         }
         so = so.withSquareSegments(Integer.getInteger("segments", SolveOptions.DEFAULT_SEGMENTS));
         ConvexModel lp = Linearizer.linearize(source, so).model();
+        if (Boolean.getBoolean("substituteLinks")) { // x = l + Σ δ_j substituted into every other row (no link rows)
+            java.util.Map<Integer, ConvexModel.Row> link = new java.util.HashMap<>();
+            for (ConvexModel.Row r : lp.rows()) {
+                if (r.name().endsWith(".link")) link.put(r.vars()[0], r);
+            }
+            ConvexModel e = new ConvexModel();
+            for (int v = 0; v < lp.variableCount(); v++) e.addVariable(lp.varName(v), lp.lowerBound(v), lp.upperBound(v));
+            for (ConvexModel.Row r : lp.rows()) {
+                if (r.name().endsWith(".link")) continue;
+                LinearExpr x = new LinearExpr();
+                for (int k = 0; k < r.vars().length; k++) {
+                    ConvexModel.Row l = link.get(r.vars()[k]);
+                    if (l == null) { x.add(r.vars()[k], r.coefs()[k]); continue; }
+                    // l: x - Σ δ = lb  →  x = lb + Σ δ
+                    x.addConstant(r.coefs()[k] * l.lb());
+                    for (int j = 1; j < l.vars().length; j++) x.add(l.vars()[j], -l.coefs()[j] * r.coefs()[k]);
+                }
+                e.addConstraint(r.name(), x, r.lb(), r.ub());
+            }
+            LinearExpr obj = lp.linearObjective();
+            LinearExpr o2 = LinearExpr.constant(obj.constant());
+            for (int k = 0; k < obj.termCount(); k++) {
+                ConvexModel.Row l = link.get(obj.var(k));
+                if (l == null) { o2.add(obj.var(k), obj.coef(k)); continue; }
+                o2.addConstant(obj.coef(k) * l.lb());
+                for (int j = 1; j < l.vars().length; j++) o2.add(l.vars()[j], -l.coefs()[j] * obj.coef(k));
+            }
+            e.addObjective(o2);
+            lp = e;
+        }
         System.out.println(DsoExpert.describe(lp));
         if (Boolean.getBoolean("freeVars")) {
             java.util.Map<String, Integer> freeByName = new java.util.TreeMap<>();
