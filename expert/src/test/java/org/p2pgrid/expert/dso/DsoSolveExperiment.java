@@ -126,6 +126,7 @@ public final class DsoSolveExperiment {
             }
             if (Boolean.getBoolean("out")) solver.enableOutput(); else solver.suppressOutput();
             long t0 = System.nanoTime();
+            long tc0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             double inf = MPSolver.infinity();
             int n = lp.variableCount();
             MPVariable[] vars = new MPVariable[n];
@@ -157,8 +158,8 @@ public final class DsoSolveExperiment {
             long t2 = System.nanoTime();
             long c2 = mx.getCurrentThreadCpuTime();
             long pc2 = os.getProcessCpuTime();
-            System.out.printf("rep %d: transfer %.3f s, solve %.3f s (thread cpu %.3f s, process cpu %.3f s), %s, obj %.9f, iters %d%n", r,
-                    (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (c2 - c1) * 1e-9, (pc2 - pc1) * 1e-9, st, o.value(), solver.iterations());
+            System.out.printf("rep %d: transfer %.3f s (cpu %.3f s), solve %.3f s (thread cpu %.3f s, process cpu %.3f s), %s, obj %.9f, iters %d%n", r,
+                    (t1 - t0) * 1e-9, (c1 - tc0) * 1e-9, (t2 - t1) * 1e-9, (c2 - c1) * 1e-9, (pc2 - pc1) * 1e-9, st, o.value(), solver.iterations());
             solver.delete();
         }
     }
