@@ -33,10 +33,13 @@ public final class DsoProblem {
     private final LinDistFlow.Builder grid;
     private final LinDistFlow.Inputs gridInputs;
     private final int prosumerVariables;
+    private final int prosumerRows;
+    private boolean feederAdded;
 
     private DsoProblem(Scenario scenario, int firstStep, int horizon, ConvexModel model, List<ProsumerModel> prosumerModels,
-                       LinDistFlow.Builder grid, LinDistFlow.Inputs gridInputs, int prosumerVariables) {
+                       LinDistFlow.Builder grid, LinDistFlow.Inputs gridInputs, int prosumerVariables, int prosumerRows) {
         this.prosumerVariables = prosumerVariables;
+        this.prosumerRows = prosumerRows;
         this.scenario = scenario;
         this.firstStep = firstStep;
         this.horizon = horizon;
@@ -113,16 +116,55 @@ public final class DsoProblem {
         }
         LinDistFlow.Inputs inputs = new LinDistFlow.Inputs(loadKw, loadKvar, injP, injQ, vMinPu, vMaxPu, branchCurrentSqPu);
         int prosumerVariables = model.variableCount();
+        int prosumerRows = model.rows().size();
         LinDistFlow.Builder grid = new LinDistFlow.Builder(model, network, "dso.", inputs);
-        for (int k = 0; k < horizon; k++) {
-            grid.addStep(k);
-        }
-        return new DsoProblem(scenario, t, horizon, model, List.copyOf(placed), grid, inputs, prosumerVariables);
+        return new DsoProblem(scenario, t, horizon, model, List.copyOf(placed), grid, inputs, prosumerVariables,
+                prosumerRows);
     }
 
     /** The prosumers' variables are the model's first this many; the feeder model's come after them. */
     public int prosumerVariableCount() {
         return prosumerVariables;
+    }
+
+    /**
+     * The model's first this many rows are the prosumers' and the P2P balance (over prosumer variables
+     * only); the feeder model's rows come after them.
+     */
+    public int prosumerRowCount() {
+        return prosumerRows;
+    }
+
+    /** Whether step k's LinDistFlow voltages for the prosumer injections at x leave the band by more than tolPuSq. */
+    public boolean violatesBand(int k, double[] x, double tolPuSq) {
+        return grid.violatesBand(k, sweep(k, x), tolPuSq);
+    }
+
+    /**
+     * Adds step k of the feeder model to {@code m} with the active injections fixed at their values at x
+     * (folded into the bus loads, so the active flows are constants: no P columns, no active balance
+     * rows) and the reactive injections given per bus as expressions over m's variables (null: none;
+     * a constant is folded into the load). Same band and loss correction as this problem's step k.
+     */
+    public void addFeederStepWithFixedActivePower(ConvexModel m, int k, double[] x, LinearExpr[] injKvar) {
+        int buses = scenario.network().busCount();
+        double[] loadP = gridInputs.busLoadKw()[k].clone();
+        double[] loadQ = gridInputs.busLoadKvar()[k].clone();
+        LinearExpr[] q = new LinearExpr[buses];
+        for (int b = 0; b < buses; b++) {
+            LinearExpr ep = gridInputs.injectionKw() == null ? null : gridInputs.injectionKw()[k][b];
+            loadP[b] -= ep == null ? 0 : ep.evaluate(x);
+            if (injKvar[b] != null && injKvar[b].isConstant()) {
+                loadQ[b] -= injKvar[b].constant();
+            } else {
+                q[b] = injKvar[b];
+            }
+        }
+        double[][] ell = gridInputs.branchCurrentSqPu();
+        LinDistFlow.Inputs one = new LinDistFlow.Inputs(new double[][] {loadP}, new double[][] {loadQ}, null,
+                new LinearExpr[][] {q}, new double[][] {gridInputs.vMinPu()[k]}, new double[][] {gridInputs.vMaxPu()[k]},
+                ell == null ? null : new double[][] {ell[k]});
+        new LinDistFlow.Builder(m, scenario.network(), "dso.step" + k + ".", one).addStep(0);
     }
 
     /**
@@ -205,9 +247,34 @@ public final class DsoProblem {
     public Scenario scenario() { return scenario; }
     public int firstStep() { return firstStep; }
     public int horizon() { return horizon; }
-    public ConvexModel model() { return model; }
+    /**
+     * The full model: prosumers, P2P balance and the feeder. The feeder's columns and rows are added on
+     * the first call (the two-stage solve mostly needs only {@link #prosumerModel()}); after that the
+     * two accessors return the same, complete model.
+     */
+    public synchronized ConvexModel model() {
+        if (!feederAdded) {
+            for (int k = 0; k < horizon; k++) {
+                grid.addStep(k);
+            }
+            feederAdded = true;
+        }
+        return model;
+    }
+
+    /**
+     * The model without the feeder while {@link #model()} has not been called: the prosumers' variables
+     * and rows and the P2P balance (the first {@link #prosumerVariableCount()} variables and
+     * {@link #prosumerRowCount()} rows of the full model, the same indices). Do not add to it.
+     */
+    public synchronized ConvexModel prosumerModel() {
+        return model;
+    }
     public List<ProsumerModel> prosumerModels() { return prosumerModels; }
-    /** The feeder quantities as model expressions; rows of steps without a feeder model are null. */
-    public LinDistFlow.Variables grid() { return grid.variables(); }
+    /** The feeder quantities as model expressions (builds the full {@link #model()} first). */
+    public LinDistFlow.Variables grid() {
+        model();
+        return grid.variables();
+    }
     public LinDistFlow.Inputs gridInputs() { return gridInputs; }
 }

@@ -44,6 +44,9 @@ import org.p2pgrid.expert.model.LinearExpr;
  *       rows, one drop row and three columns they keep only their voltage limits, as one ranged
  *       inequality row (limits of a chain's interior can bind when the flow changes sign along it,
  *       so none is dropped). The LP optimum is unchanged.</li>
+ *   <li>without controllable active injections ({@code injectionKw == null}, e.g. the active
+ *       injections fixed and folded into the loads, as the DSO's reactive repair does) the active
+ *       flows are constants: no P columns, no active balance rows.</li>
  * </ul>
  * {@link Variables} hence holds affine expressions, not variable indices.
  */
@@ -262,6 +265,9 @@ public final class LinDistFlow {
             int[] w = new int[buses];
             LinearExpr[] wE = new LinearExpr[buses]; // w of active buses as expressions
             double[] ell = in.branchCurrentSqPu() == null ? null : in.branchCurrentSqPu()[k];
+            // No controllable active injection (e.g. fixed ones folded into the loads): every active
+            // flow is a constant, so no P columns and no active balance rows.
+            boolean fixedActive = in.injectionKw() == null;
             // Bottom-up: subtree sums of fixed load + losses, and intervals of the injections.
             for (int idx = order.length - 1; idx >= 0; idx--) {
                 int j = order[idx];
@@ -343,7 +349,8 @@ public final class LinDistFlow {
                     double ph = subP[j] - injLoP[j];
                     double ql = subQ[j] - injHiQ[j];
                     double qh = subQ[j] - injLoQ[j];
-                    p[k][b] = LinearExpr.of(model.addVariable(prefix + "P[" + k + "," + b + "]", pl, ph), 1);
+                    p[k][b] = fixedActive ? LinearExpr.constant(subP[j])
+                            : LinearExpr.of(model.addVariable(prefix + "P[" + k + "," + b + "]", pl, ph), 1);
                     q[k][b] = LinearExpr.of(model.addVariable(prefix + "Q[" + k + "," + b + "]", ql, qh), 1);
                 } else {
                     int cb = topo.parentBranch(activeChild[j]);
@@ -389,8 +396,10 @@ public final class LinDistFlow {
                 if (in.injectionKvar() != null && in.injectionKvar()[k][j] != null) {
                     qBal.add(in.injectionKvar()[k][j], 1);
                 }
-                model.addEquality(prefix + "balanceP[" + k + "," + j + "]", pBal,
-                        in.busLoadKw()[k][j] + network.toKw(r * l));
+                if (!fixedActive) { // else every term is a constant and the row holds by construction of subP
+                    model.addEquality(prefix + "balanceP[" + k + "," + j + "]", pBal,
+                            in.busLoadKw()[k][j] + network.toKw(r * l));
+                }
                 model.addEquality(prefix + "balanceQ[" + k + "," + j + "]", qBal,
                         in.busLoadKvar()[k][j] + network.toKw(x * l));
                 // s·(u_j − u_i + 2(r·P + x·Q)/S_base − (r² + x²)·ℓ) = 0 with w = s·(u − u_slack)

@@ -136,7 +136,8 @@ public final class ConvexModel {
      * square epigraph that involves a left-out variable whose value is NaN is dropped (that variable
      * is removed with its constraints); one with kept variables only keeps them (left-out terms move
      * into the bounds); one left with no kept variable is dropped (the caller vouches for it). Same for
-     * the objective's terms. Variable {@code keep[i]} of the model is variable i of the result.
+     * the objective's terms. A disc or square epigraph must keep both of its variables or neither,
+     * unless one of them is removed (NaN): then it is dropped (the caller bounds the other if needed). Variable {@code keep[i]} of the model is variable i of the result.
      *
      * @param keep   the variables kept, in the order they get in the result
      * @param values values of the others, indexed like this model's variables (NaN: drop what uses it)
@@ -169,6 +170,8 @@ public final class ConvexModel {
         for (Disc d : discs) {
             if (map[d.x()] >= 0 && map[d.y()] >= 0) {
                 m.addDisc(d.name(), map[d.x()], map[d.y()], d.radius());
+            } else if ((map[d.x()] < 0 && Double.isNaN(values[d.x()])) || (map[d.y()] < 0 && Double.isNaN(values[d.y()]))) {
+                continue; // a removed (NaN) variable removes the disc, as for rows
             } else if (map[d.x()] >= 0 || map[d.y()] >= 0) {
                 throw new IllegalArgumentException("disc " + d.name() + ": keep both of its variables or neither");
             }
@@ -176,6 +179,8 @@ public final class ConvexModel {
         for (SquareEpigraph q : squares) {
             if (map[q.x()] >= 0 && map[q.t()] >= 0) {
                 m.addSquareEpigraph(q.name(), map[q.x()], map[q.t()]);
+            } else if ((map[q.x()] < 0 && Double.isNaN(values[q.x()])) || (map[q.t()] < 0 && Double.isNaN(values[q.t()]))) {
+                continue;
             } else if (map[q.x()] >= 0 || map[q.t()] >= 0) {
                 throw new IllegalArgumentException("square " + q.name() + ": keep both of its variables or neither");
             }

@@ -65,7 +65,8 @@ public final class OrToolsLpBackend implements SolverBackend {
                     linear.objectiveErrorBound());
         }
         double[] x = java.util.Arrays.copyOf(lp.x(), linear.originalVariables());
-        String summary = "OPTIMAL (linearised: " + options.squareSegments() + " segments per square, objective "
+        String summary = "OPTIMAL (LP objective " + String.format("%.6f", lp.objective()) + "; linearised: "
+                + options.squareSegments() + " segments per square, objective "
                 + "error bound " + linear.objectiveErrorBound() + "; discs as inscribed " + options.discSides()
                 + "-gons, radius factor " + linear.discRadiusFactor() + ")";
         return new Solution(Solution.Status.OPTIMAL, summary, model.objectiveValue(x), x, seconds, lp.backend(),

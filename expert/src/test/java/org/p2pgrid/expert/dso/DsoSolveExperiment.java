@@ -20,6 +20,10 @@ import org.p2pgrid.expert.solver.SolveOptions;
  * {@link MPSolver} {@code reps} times. Args: N prosumers, HiGHS options ("a=b;c=d"), reps; system
  * properties {@code -Dout=true} (solver log: presolve, simplex/IPM iterations), {@code -Dsolver=CLP},
  * {@code -Ddrop=<regex>} (leave out rows whose name matches, e.g. "dso\\..*" for no network).
+ * {@code -Dstage1=project|plain} (solve the two-stage solve's relaxed LP, with or without the reactive projection),
+ * {@code -Dsegments=8}, {@code -Dsecants} (objective squares as secants), {@code -DtangentRows=true} (objective
+ * squares as epigraph + tangent rows), {@code -DsubstituteLinks=true} (segment sums substituted for the squared
+ * variable in every row, no link rows),
  * {@code -Dmodels=reference} (place the reference .p2pm models instead of the hand-written fixture).
  * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
  * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
@@ -41,7 +45,69 @@ public final class DsoSolveExperiment {
         double[][][] band = DsoProblem.defaultVoltageBand(s, 0);
         DsoProblem p = DsoProblem.build(s, "reference".equals(System.getProperty("models"))
                 ? new org.p2pgrid.expert.lang.ReferenceModelFactory() : new HandWrittenProsumerModels(), day, 0, states, band[0], band[1], null);
-        ConvexModel lp = Linearizer.linearize(p.model(), SolveOptions.defaults()).model();
+        ConvexModel source = p.model();
+        String stage1 = System.getProperty("stage1", "");
+        if (!stage1.isEmpty()) { // the two-stage solve's relaxed LP ("project" as DsoExpert does, "plain" without projection)
+            DsoExpert.ReactiveStructure rs = "project".equals(stage1) ? DsoExpert.ReactiveStructure.of(p) : null;
+            source = DsoExpert.relaxedModel(p, rs, DsoExpert.relaxedVariables(p, rs));
+        }
+        if (Boolean.getBoolean("tangentRows")) { // objective squares as epigraph t >= x^2 (tangent-cut rows) instead of segment columns
+            ConvexModel m = source.subModel(java.util.stream.IntStream.range(0, source.variableCount()).toArray(),
+                    new double[source.variableCount()]);
+            ConvexModel e = new ConvexModel();
+            for (int v = 0; v < m.variableCount(); v++) e.addVariable(m.varName(v), m.lowerBound(v), m.upperBound(v));
+            for (ConvexModel.Row r : m.rows()) {
+                LinearExpr x = new LinearExpr();
+                for (int k = 0; k < r.vars().length; k++) x.add(r.vars()[k], r.coefs()[k]);
+                e.addConstraint(r.name(), x, r.lb(), r.ub());
+            }
+            for (ConvexModel.Disc d : m.discs()) e.addDisc(d.name(), d.x(), d.y(), d.radius());
+            e.addObjective(m.linearObjective());
+            for (int k = 0; k < m.quadraticTermCount(); k++) {
+                int x = m.quadraticVar(k);
+                double hi = Math.max(m.lowerBound(x) * m.lowerBound(x), m.upperBound(x) * m.upperBound(x));
+                int t = e.addVariable("t" + k, 0, hi);
+                e.addSquareEpigraph("epi" + k, x, t);
+                e.addObjective(LinearExpr.of(t, m.quadraticCoef(k)));
+            }
+            source = e;
+        }
+        SolveOptions so = SolveOptions.defaults();
+        if (System.getProperty("secants") != null) {
+            so = so.withObjectiveSquares(SolveOptions.ObjectiveSquares.SECANTS);
+        }
+        so = so.withSquareSegments(Integer.getInteger("segments", SolveOptions.DEFAULT_SEGMENTS));
+        ConvexModel lp = Linearizer.linearize(source, so).model();
+        if (Boolean.getBoolean("substituteLinks")) { // x = l + Σ δ_j substituted into every other row (no link rows)
+            java.util.Map<Integer, ConvexModel.Row> link = new java.util.HashMap<>();
+            for (ConvexModel.Row r : lp.rows()) {
+                if (r.name().endsWith(".link")) link.put(r.vars()[0], r);
+            }
+            ConvexModel e = new ConvexModel();
+            for (int v = 0; v < lp.variableCount(); v++) e.addVariable(lp.varName(v), lp.lowerBound(v), lp.upperBound(v));
+            for (ConvexModel.Row r : lp.rows()) {
+                if (r.name().endsWith(".link")) continue;
+                LinearExpr x = new LinearExpr();
+                for (int k = 0; k < r.vars().length; k++) {
+                    ConvexModel.Row l = link.get(r.vars()[k]);
+                    if (l == null) { x.add(r.vars()[k], r.coefs()[k]); continue; }
+                    // l: x - Σ δ = lb  →  x = lb + Σ δ
+                    x.addConstant(r.coefs()[k] * l.lb());
+                    for (int j = 1; j < l.vars().length; j++) x.add(l.vars()[j], -l.coefs()[j] * r.coefs()[k]);
+                }
+                e.addConstraint(r.name(), x, r.lb(), r.ub());
+            }
+            LinearExpr obj = lp.linearObjective();
+            LinearExpr o2 = LinearExpr.constant(obj.constant());
+            for (int k = 0; k < obj.termCount(); k++) {
+                ConvexModel.Row l = link.get(obj.var(k));
+                if (l == null) { o2.add(obj.var(k), obj.coef(k)); continue; }
+                o2.addConstant(obj.coef(k) * l.lb());
+                for (int j = 1; j < l.vars().length; j++) o2.add(l.vars()[j], -l.coefs()[j] * obj.coef(k));
+            }
+            e.addObjective(o2);
+            lp = e;
+        }
         System.out.println(DsoExpert.describe(lp));
         if (Boolean.getBoolean("freeVars")) {
             java.util.Map<String, Integer> freeByName = new java.util.TreeMap<>();
@@ -60,6 +126,7 @@ public final class DsoSolveExperiment {
             }
             if (Boolean.getBoolean("out")) solver.enableOutput(); else solver.suppressOutput();
             long t0 = System.nanoTime();
+            long tc0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             double inf = MPSolver.infinity();
             int n = lp.variableCount();
             MPVariable[] vars = new MPVariable[n];
@@ -82,10 +149,17 @@ public final class DsoSolveExperiment {
             o.setOffset(obj.constant());
             o.setMinimization();
             long t1 = System.nanoTime();
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long c1 = mx.getCurrentThreadCpuTime();
+            long pc1 = os.getProcessCpuTime();
             MPSolver.ResultStatus st = solver.solve();
             long t2 = System.nanoTime();
-            System.out.printf("rep %d: transfer %.3f s, solve %.3f s, %s, obj %.6f, iters %d%n", r, (t1 - t0) * 1e-9,
-                    (t2 - t1) * 1e-9, st, o.value(), solver.iterations());
+            long c2 = mx.getCurrentThreadCpuTime();
+            long pc2 = os.getProcessCpuTime();
+            System.out.printf("rep %d: transfer %.3f s (cpu %.3f s), solve %.3f s (thread cpu %.3f s, process cpu %.3f s), %s, obj %.9f, iters %d%n", r,
+                    (t1 - t0) * 1e-9, (c1 - tc0) * 1e-9, (t2 - t1) * 1e-9, (c2 - c1) * 1e-9, (pc2 - pc1) * 1e-9, st, o.value(), solver.iterations());
             solver.delete();
         }
     }
