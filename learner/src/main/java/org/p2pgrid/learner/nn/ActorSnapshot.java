@@ -1,6 +1,9 @@
 package org.p2pgrid.learner.nn;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.WeakHashMap;
 
 /**
  * A plain-Java copy of one {@link GaussianActor}'s weights for decisions at batch 1 —
@@ -110,29 +113,69 @@ public final class ActorSnapshot {
         this(actor, bounds.lo(), bounds.hi());
     }
 
-    /** A snapshot of published weights (no engine needed). */
+    /**
+     * A snapshot of published weights (no engine needed). Its transposed copy of the weights is shared
+     * with every other snapshot of the same {@code Weights} (e.g. the prosumer actors of one agent in
+     * all worlds, which receive one instance per broadcast): built once, read-only, so W worlds touch
+     * one copy per agent instead of W — the forward pass at hidden 256 is bound by reading those weights.
+     * Only the scratch buffers are per snapshot.
+     */
     public ActorSnapshot(Weights w) {
         this.weights = w;
         this.obsDim = w.obsDim();
         this.hidden = w.hidden();
         this.k = w.actionCount();
-        this.b1 = w.l1b().clone();
-        this.b2 = w.l2b().clone();
-        this.bMu = w.muB().clone();
-        this.bLs = w.logStdB().clone();
-        this.w1 = transposedRows(w.l1W(), hidden, obsDim);
-        this.w2 = transposedRows(w.l2W(), hidden, hidden);
-        this.wMu = w.muW().clone();
-        this.wLs = w.logStdW().clone();
-        this.mid = new float[k];
-        this.half = new float[k];
-        for (int j = 0; j < k; j++) {
-            mid[j] = (w.hi()[j] + w.lo()[j]) * 0.5f;
-            half[j] = (w.hi()[j] - w.lo()[j]) * 0.5f;
-        }
+        Layout l = Layout.of(w);
+        this.w1 = l.w1();
+        this.b1 = l.b1();
+        this.w2 = l.w2();
+        this.b2 = l.b2();
+        this.wMu = l.wMu();
+        this.bMu = l.bMu();
+        this.wLs = l.wLs();
+        this.bLs = l.bLs();
+        this.mid = l.mid();
+        this.half = l.half();
         this.h1 = new float[hidden];
         this.h2 = new float[hidden];
         this.ls = new float[k];
+    }
+
+    /** The snapshot's private copy of one {@link Weights}, laid out for {@link #denseRelu}/{@link #head}; never written. */
+    private record Layout(float[][] w1, float[] b1, float[][] w2, float[] b2, float[] wMu, float[] bMu, float[] wLs,
+                          float[] bLs, float[] mid, float[] half) {
+        /**
+         * Layouts of live {@link Weights}, weakly keyed: an entry goes when no snapshot (or message) holds
+         * its weights any more. Keys compare as records do — arrays by reference — which is the identity of
+         * the published weights, since their arrays are never written after construction.
+         */
+        private static final Map<Weights, Layout> SHARED = Collections.synchronizedMap(new WeakHashMap<>());
+
+        static Layout of(Weights w) {
+            Layout l = SHARED.get(w);
+            if (l == null) {
+                l = build(w); // outside the lock: two first users may both build; one copy is kept
+                Layout earlier = SHARED.putIfAbsent(w, l);
+                if (earlier != null) {
+                    l = earlier;
+                }
+            }
+            return l;
+        }
+
+        private static Layout build(Weights w) {
+            int hidden = w.hidden();
+            int k = w.actionCount();
+            float[] mid = new float[k];
+            float[] half = new float[k];
+            for (int j = 0; j < k; j++) {
+                mid[j] = (w.hi()[j] + w.lo()[j]) * 0.5f;
+                half[j] = (w.hi()[j] - w.lo()[j]) * 0.5f;
+            }
+            return new Layout(transposedRows(w.l1W(), hidden, w.obsDim()), w.l1b().clone(),
+                    transposedRows(w.l2W(), hidden, hidden), w.l2b().clone(), w.muW().clone(), w.muB().clone(),
+                    w.logStdW().clone(), w.logStdB().clone(), mid, half);
+        }
     }
 
     /** The weights this snapshot was built from. */

@@ -52,6 +52,35 @@ class ActorSnapshotTest {
         }
     }
 
+    /** Snapshots of one Weights share its layout but not their scratch buffers. */
+    @org.junit.jupiter.api.Test
+    void snapshotsOfTheSameWeightsDecideIndependently() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int obsDim = 10;
+        int hidden = 64;
+        int k = 5;
+        float[] lo = {0f, 0f, 0f, 0f, 0f};
+        float[] hi = {1f, 2f, 3f, 4f, 5f};
+        ActorSnapshot.Weights w = new ActorSnapshot.Weights(0, obsDim, uniform(rng, hidden * obsDim, obsDim),
+                uniform(rng, hidden, obsDim), uniform(rng, hidden * hidden, hidden), uniform(rng, hidden, hidden),
+                uniform(rng, k * hidden, hidden), uniform(rng, k, hidden), uniform(rng, k * hidden, hidden),
+                uniform(rng, k, hidden), -5f, 1f, lo, hi);
+        ActorSnapshot a = new ActorSnapshot(w);
+        ActorSnapshot b = new ActorSnapshot(w);
+        float[] o1 = new float[obsDim];
+        float[] o2 = new float[obsDim];
+        for (int i = 0; i < obsDim; i++) {
+            o1[i] = (float) (rng.nextDouble() * 6 - 3);
+            o2[i] = (float) (rng.nextDouble() * 6 - 3);
+        }
+        float[] first = a.act(o1);
+        float[] other = b.act(o2);
+        assertArrayEquals(first, a.act(o1), 0f);
+        assertArrayEquals(other, b.act(o2), 0f);
+        assertClose(reference(w, o1, null), first, "a");
+        assertClose(reference(w, o2, null), other, "b");
+    }
+
     /** a = mid + half·tanh(W_μ h₂ + b_μ [+ σ·ε]), h = ReLU layers: one output at a time, from the row-major weights. */
     private static float[] reference(ActorSnapshot.Weights w, float[] o, float[] eps) {
         int h = w.hidden();
