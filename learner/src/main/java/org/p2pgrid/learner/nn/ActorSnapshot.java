@@ -30,17 +30,18 @@ public final class ActorSnapshot {
     /** W₂ transposed likewise ([hidden][hidden]). */
     private final float[][] w2;
     private final float[] b2;
-    /** Mean head as published, row-major [k, hidden] (dot products: k is small). */
-    private final float[] wMu;
-    private final float[] bMu;
-    /** log σ head, row-major [k, hidden]. */
-    private final float[] wLs;
-    private final float[] bLs;
+    /**
+     * Both heads stacked row-major [2k, hidden]: rows 0..k−1 the mean head, rows k..2k−1 the log σ head
+     * (dot products: k is small); {@code bHeads} [2k] likewise.
+     */
+    private final float[] wHeads;
+    private final float[] bHeads;
     private final float[] mid;
     private final float[] half;
     private final float[] h1;
     private final float[] h2;
-    private final float[] ls;
+    /** μ then log σ, [2k] (scratch). */
+    private final float[] muLs;
 
     /**
      * One agent's actor as plain arrays. Treat as immutable: the arrays are never written after
@@ -130,20 +131,18 @@ public final class ActorSnapshot {
         this.b1 = l.b1();
         this.w2 = l.w2();
         this.b2 = l.b2();
-        this.wMu = l.wMu();
-        this.bMu = l.bMu();
-        this.wLs = l.wLs();
-        this.bLs = l.bLs();
+        this.wHeads = l.wHeads();
+        this.bHeads = l.bHeads();
         this.mid = l.mid();
         this.half = l.half();
         this.h1 = new float[hidden];
         this.h2 = new float[hidden];
-        this.ls = new float[k];
+        this.muLs = new float[2 * k];
     }
 
     /** The snapshot's private copy of one {@link Weights}, laid out for {@link #denseRelu}/{@link #head}; never written. */
-    private record Layout(float[][] w1, float[] b1, float[][] w2, float[] b2, float[] wMu, float[] bMu, float[] wLs,
-                          float[] bLs, float[] mid, float[] half) {
+    private record Layout(float[][] w1, float[] b1, float[][] w2, float[] b2, float[] wHeads, float[] bHeads,
+                          float[] mid, float[] half) {
         /**
          * Layouts of live {@link Weights}, weakly keyed: an entry goes when no snapshot (or message) holds
          * its weights any more. Keys compare as records do — arrays by reference — which is the identity of
@@ -173,8 +172,14 @@ public final class ActorSnapshot {
                 half[j] = (w.hi()[j] - w.lo()[j]) * 0.5f;
             }
             return new Layout(transposedRows(w.l1W(), hidden, w.obsDim()), w.l1b().clone(),
-                    transposedRows(w.l2W(), hidden, hidden), w.l2b().clone(), w.muW().clone(), w.muB().clone(),
-                    w.logStdW().clone(), w.logStdB().clone(), mid, half);
+                    transposedRows(w.l2W(), hidden, hidden), w.l2b().clone(), concat(w.muW(), w.logStdW()),
+                    concat(w.muB(), w.logStdB()), mid, half);
+        }
+
+        private static float[] concat(float[] a, float[] b) {
+            float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, c, a.length, b.length);
+            return c;
         }
     }
 
@@ -195,7 +200,7 @@ public final class ActorSnapshot {
     public float[] act(float[] obs) {
         float[] a = new float[k];
         trunk(obs);
-        head(wMu, bMu, h2, hidden, a, k);
+        head(wHeads, bHeads, h2, hidden, a, k); // the first k rows: the mean head
         for (int j = 0; j < k; j++) {
             a[j] = mid[j] + half[j] * (float) Math.tanh(a[j]);
         }
@@ -221,13 +226,12 @@ public final class ActorSnapshot {
         }
         float[] a = new float[k];
         trunk(obs);
-        head(wMu, bMu, h2, hidden, a, k);
-        head(wLs, bLs, h2, hidden, ls, k);
+        head(wHeads, bHeads, h2, hidden, muLs, 2 * k); // both heads in one pass over h₂
         float lsMin = weights.logStdMin();
         float lsMax = weights.logStdMax();
         for (int j = 0; j < k; j++) {
-            float logStd = Math.min(Math.max(ls[j], lsMin), lsMax);
-            float u = eps[j] * (float) Math.exp(logStd) + a[j];
+            float logStd = Math.min(Math.max(muLs[k + j], lsMin), lsMax);
+            float u = eps[j] * (float) Math.exp(logStd) + muLs[j];
             a[j] = (float) Math.tanh(u) * half[j] + mid[j];
         }
         return a;
@@ -292,33 +296,73 @@ public final class ActorSnapshot {
     }
 
     /**
-     * out = Wx + b for a small head, W row-major [n, in]: dot products in input order, four outputs at a
-     * time in independent accumulators (the head has only k outputs, too few for a vector axpy).
+     * out = Wx + b for the first n rows of a small row-major [·, in] matrix (the heads): dot products in
+     * input order, up to eight outputs at a time in independent accumulators — each sum is a chain of
+     * dependent adds, so the outputs of one pass run in parallel (k, even 2k, is too few for a vector axpy).
      */
     private static void head(float[] w, float[] b, float[] x, int in, float[] out, int n) {
         int o = 0;
+        for (; o + 7 < n; o += 8) {
+            int r = o * in;
+            float s0 = b[o];
+            float s1 = b[o + 1];
+            float s2 = b[o + 2];
+            float s3 = b[o + 3];
+            float s4 = b[o + 4];
+            float s5 = b[o + 5];
+            float s6 = b[o + 6];
+            float s7 = b[o + 7];
+            for (int i = 0; i < in; i++) {
+                float xi = x[i];
+                s0 += w[r + i] * xi;
+                s1 += w[r + in + i] * xi;
+                s2 += w[r + 2 * in + i] * xi;
+                s3 += w[r + 3 * in + i] * xi;
+                s4 += w[r + 4 * in + i] * xi;
+                s5 += w[r + 5 * in + i] * xi;
+                s6 += w[r + 6 * in + i] * xi;
+                s7 += w[r + 7 * in + i] * xi;
+            }
+            out[o] = s0;
+            out[o + 1] = s1;
+            out[o + 2] = s2;
+            out[o + 3] = s3;
+            out[o + 4] = s4;
+            out[o + 5] = s5;
+            out[o + 6] = s6;
+            out[o + 7] = s7;
+        }
         for (; o + 3 < n; o += 4) {
-            int r0 = o * in;
-            int r1 = r0 + in;
-            int r2 = r1 + in;
-            int r3 = r2 + in;
+            int r = o * in;
             float s0 = b[o];
             float s1 = b[o + 1];
             float s2 = b[o + 2];
             float s3 = b[o + 3];
             for (int i = 0; i < in; i++) {
                 float xi = x[i];
-                s0 += w[r0 + i] * xi;
-                s1 += w[r1 + i] * xi;
-                s2 += w[r2 + i] * xi;
-                s3 += w[r3 + i] * xi;
+                s0 += w[r + i] * xi;
+                s1 += w[r + in + i] * xi;
+                s2 += w[r + 2 * in + i] * xi;
+                s3 += w[r + 3 * in + i] * xi;
             }
             out[o] = s0;
             out[o + 1] = s1;
             out[o + 2] = s2;
             out[o + 3] = s3;
         }
-        for (; o < n; o++) {
+        for (; o + 1 < n; o += 2) {
+            int r = o * in;
+            float s0 = b[o];
+            float s1 = b[o + 1];
+            for (int i = 0; i < in; i++) {
+                float xi = x[i];
+                s0 += w[r + i] * xi;
+                s1 += w[r + in + i] * xi;
+            }
+            out[o] = s0;
+            out[o + 1] = s1;
+        }
+        if (o < n) {
             int r = o * in;
             float s = b[o];
             for (int i = 0; i < in; i++) {
