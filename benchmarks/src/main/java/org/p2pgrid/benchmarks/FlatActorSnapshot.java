@@ -4,11 +4,11 @@ import org.p2pgrid.learner.nn.ActorSnapshot.Weights;
 
 
 /**
- * {@code ActorSnapshot} as of session 2 (commit a50b233), kept for A/B in {@link ActorSnapshotBenchmark}: weights
+ * {@code ActorSnapshot} as of session 2 (commit a50b233), kept for A/B in {@link ActorSnapshotBenchmark} and {@code scenario.SnapshotCpuRun}: weights
  * transposed into one flat [in·out] array per layer, axpy inner loop {@code out[o] += wT[i·n + o]·x[i]}
  * — which C2 (JDK 17) does not vectorise. Greedy and exploring decisions only.
  */
-final class FlatActorSnapshot {
+public final class FlatActorSnapshot {
     private final Weights weights;
     private final int obsDim;
     private final int hidden;
@@ -28,7 +28,7 @@ final class FlatActorSnapshot {
     private final float[] ls;
 
     /** A snapshot of published weights (no engine needed). */
-    FlatActorSnapshot(Weights w) {
+    public FlatActorSnapshot(Weights w) {
         this.weights = w;
         this.obsDim = w.obsDim();
         this.hidden = w.hidden();
@@ -53,7 +53,7 @@ final class FlatActorSnapshot {
     }
 
     /** Greedy action over the agent's own dims (physical units). Not thread-safe (scratch buffers). */
-    float[] act(float[] obs) {
+    public float[] act(float[] obs) {
         float[] a = new float[k];
         trunk(obs);
         dense(wMu, bMu, h2, hidden, a, k, false);
@@ -64,7 +64,7 @@ final class FlatActorSnapshot {
     }
 
     /** Exploration action with given standard-normal noise {@code eps} [k]. */
-    float[] sample(float[] obs, float[] eps) {
+    public float[] sample(float[] obs, float[] eps) {
         if (eps.length != k) {
             throw new IllegalArgumentException("eps must have " + k + " entries");
         }
