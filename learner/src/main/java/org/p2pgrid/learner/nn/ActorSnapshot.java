@@ -1,5 +1,6 @@
 package org.p2pgrid.learner.nn;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -177,7 +178,7 @@ public final class ActorSnapshot {
         }
 
         private static float[] concat(float[] a, float[] b) {
-            float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+            float[] c = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, c, a.length, b.length);
             return c;
         }
