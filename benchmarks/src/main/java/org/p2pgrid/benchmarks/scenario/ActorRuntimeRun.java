@@ -227,7 +227,8 @@ public final class ActorRuntimeRun {
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 
-    private static ActorSnapshot.Weights randomWeights(int agent, int hidden, ActionBounds bounds, long seed) {
+    /** Random weights of the given width for agent {@code agent} (also used by ActorSnapshotBenchmark). */
+    public static ActorSnapshot.Weights randomWeights(int agent, int hidden, ActionBounds bounds, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int obs = ObservationLayout.SIZE;
         int k = bounds.size();
