@@ -22,7 +22,7 @@ public interface RolloutBackend {
     record Context(Scenario scenario, TrainingConfig config, RuntimeSettings settings,
                    ActorRef<ReplayActor.Command> replay, ActorRef<ExpertPoolActor.Command> experts,
                    ActorRef<LearnerActor.Command> learner, ActorRef<WorldActor.Event> events,
-                   LearnerActor.Weights initial, int startEpisode, boolean labelling) {}
+                   LearnerActor.Weights initial, int startEpisode, long startSteps, boolean labelling) {}
 
     /** Hands one episode to world slot {@code world}. */
     @FunctionalInterface

@@ -329,7 +329,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         RolloutBackend.Started started;
         try {
             started = p.backend().start(ctx, new RolloutBackend.Context(p.scenario(), config, rs, replay, experts,
-                    learner, worldEvents, w, startEpisode, labelling));
+                    learner, worldEvents, w, startEpisode, steps, labelling));
         } catch (IOException | RuntimeException e) {
             return fail("starting the worlds: " + e.getMessage(), e);
         }
@@ -345,7 +345,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         ctx.getLog().info("actor runtime: {} worlds x {} prosumers, {} expert workers, episodes {}..{}", started.slots(),
                 agents, labelling ? rs.expertWorkers() : 0, startEpisode, config.episodes());
         for (WorldActor.EpisodeDone d : started.recovered()) {
-            handled.add(d.episode());
+            handled.add(d.episode()); // all of them before the first event can start anything
+        }
+        for (WorldActor.EpisodeDone d : started.recovered()) {
             inFlight++;
             onWorldEvent(new WorldEvent(d));
         }
