@@ -14,7 +14,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.p2pgrid.actors.runtime.ProsumerActor;
 import org.p2pgrid.actors.runtime.ReplayActor;
 import org.p2pgrid.actors.runtime.WorldActor;
@@ -103,7 +102,7 @@ final class ClusterWorld {
         this.learner = learner;
         this.self = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(ctx.getSelf());
         ClusterNode.out("WORLD-STARTED world=" + world + " incarnation=" + incarnation + " node="
-                + Cluster.get(ctx.getSystem()).selfMember().address());
+                + ctx.getSystem().address());
         requestWeights();
     }
 
