@@ -231,7 +231,7 @@ final class RolloutIngest {
         if (res instanceof RolloutLedger.Committed k) {
             leases.remove(k.episode());
             insert(k);
-            report(k, l != null ? l.world : b.getWorld(), false);
+            report(k, l != null ? l.world : -1, false); // -1: not leased by this incarnation
         } else if (res instanceof RolloutLedger.Discarded d && b.hasSummary()) {
             if (ledger.isCommitted(d.episode())) {
                 leases.remove(d.episode());

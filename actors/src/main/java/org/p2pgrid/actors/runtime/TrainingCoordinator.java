@@ -120,6 +120,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private final Set<Long> handled = new HashSet<>();
     /** Episodes recorded in the history (a late duplicate report of an episode is ignored). */
     private final Set<Long> recorded = new HashSet<>();
+    /** Episodes handed out and not yet reported: episode → world slot. */
+    private final java.util.Map<Long, Integer> handedOut = new java.util.HashMap<>();
     private final Set<Long> labelledEpisodes = new HashSet<>();
     private final Executor blocking;
 
@@ -340,6 +342,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             }
         }
         handled.addAll(started.inFlight().keySet());
+        handedOut.putAll(started.inFlight());
         inFlight += started.inFlight().size();
         running = true;
         ctx.getLog().info("actor runtime: {} worlds x {} prosumers, {} expert workers, episodes {}..{}", started.slots(),
@@ -348,7 +351,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             handled.add(d.episode()); // all of them before the first event can start anything
         }
         for (WorldActor.EpisodeDone d : started.recovered()) {
-            inFlight++;
             onWorldEvent(new WorldEvent(d));
         }
         tryStart();
@@ -386,6 +388,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 return; // waits for CaughtUp
             }
             int world = idleWorlds.poll();
+            handedOut.put((long) e, world);
             worlds.run(world, e, Trainer.episodeDay(config.seed(), e));
             nextToStart++;
             inFlight++;
@@ -407,13 +410,20 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             return fail(f.reason(), null);
         }
         WorldActor.EpisodeDone d = (WorldActor.EpisodeDone) m.event();
-        if (d.world() >= 0) {
-            idleWorlds.add(d.world());
+        Integer slot = handedOut.remove(d.episode());
+        if (slot != null) {
+            idleWorlds.add(slot);
         }
         if (!recorded.add(d.episode())) {
             getContext().getLog().warn("episode {} reported twice: ignored", d.episode());
             tryStart();
             return this;
+        }
+        if (slot == null) {
+            // done without being handed out by this coordinator: recovered from a log, or completed by a
+            // world that a previous incarnation had leased it to — never hand it out again
+            handled.add(d.episode());
+            inFlight++;
         }
         steps += d.steps();
         getContext().ask(LearnerActor.UpdateMeans.class, learner, rs.setupTimeout(), LearnerActor.TakeStats::new,

@@ -1,0 +1,305 @@
+package org.p2pgrid.actors.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed training on ClusterNode JVMs (127.0.0.1, cluster-tcp.conf, keep-majority SBR): a tiny run
+ * (synthetic 33-bus feeder, 3 prosumers, hidden 16, rule-based labels on every 4th step) trained by the
+ * learner singleton with worlds sharded over the rollout nodes. Everything is decided on the nodes'
+ * {@code P2PGRID ...} lines and counted (episodes committed, re-spawned worlds, transitions); the
+ * deadlines only stop a broken build.
+ */
+@Tag("cluster")
+class ClusterTrainingTest {
+    private static final long DEADLINE_MS = 150_000;
+    private final List<Node> nodes = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    static final class Node {
+        final String name;
+        final int port;
+        final Process process;
+        final List<String> lines = new CopyOnWriteArrayList<>();
+
+        Node(String name, int port, Process process) {
+            this.name = name;
+            this.port = port;
+            this.process = process;
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        lines.add(l);
+                        if (l.startsWith(ClusterNode.PREFIX) && !l.contains(" ACKED ") && !l.contains(" MEMBERS ")) {
+                            System.out.println("[" + name + "] " + l);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // process gone
+                }
+            }, "out-" + name);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        List<String> events(String kind) {
+            String p = ClusterNode.PREFIX + kind + " ";
+            return lines.stream().filter(l -> l.startsWith(p)).map(l -> l.substring(p.length())).toList();
+        }
+
+        boolean has(String kind, String contains) {
+            return events(kind).stream().anyMatch(s -> s.contains(contains));
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), name + " did not die");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Path trainingFile(int episodes) throws IOException {
+        Path f = tmp.resolve("training.conf");
+        Files.writeString(f, """
+                p2pgrid.training {
+                  algo = op
+                  episodes = %d
+                  seed = 5
+                  warmup-transitions = 64
+                  validation-every = 0
+                  checkpoint-every = 4
+                  keep-checkpoints = 2
+                  validation-days = "0"
+                  labels { teacher = rule-based, every-steps = 4 }
+                  learner { batch-size = 32 }
+                  network { hidden = 16, embed-dim = 16, heads = 2, head-dim = 8 }
+                  replay { normal-capacity = 4000, violation-capacity = 4000 }
+                }
+                p2pgrid.runtime { worlds = 4, expert-workers = 1, learner-lag-episodes = 2 }
+                """.formatted(episodes));
+        return f;
+    }
+
+    private Node start(String name, String role, int port, Integer seed, Path run, Path training) throws IOException {
+        Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
+        Path conf = root.resolve("cluster-config/cluster-tcp.conf");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dconfig.file=" + conf,
+                "-Dp2pgrid.cluster.lease-timeout=8s",
+                "-Dp2pgrid.cluster.resend-after=2s",
+                "-Dp2pgrid.cluster.status-every=5s",
+                "-cp", System.getProperty("java.class.path"),
+                ClusterNode.class.getName(), role, Integer.toString(port)));
+        if (seed != null) {
+            cmd.add("127.0.0.1:" + seed);
+        }
+        cmd.addAll(List.of("--run-dir", run.toString(), "--training", training.toString(), "--scenario", "synthetic:33:3:7"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Node n = new Node(name, port, pb.start());
+        nodes.add(n);
+        return n;
+    }
+
+    private static void await(String what, long deadline, BooleanSupplier ok, List<Node> show) throws InterruptedException {
+        while (!ok.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                StringBuilder sb = new StringBuilder("timed out waiting for " + what);
+                for (Node n : show) {
+                    sb.append("\n--- ").append(n.name).append(" (alive=").append(n.process.isAlive()).append(")");
+                    List<String> l = n.lines.stream().filter(s -> !s.contains(" ACKED ")).toList();
+                    for (String s : l.subList(Math.max(0, l.size() - 30), l.size())) {
+                        sb.append("\n").append(s);
+                    }
+                }
+                fail(sb.toString());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static final Pattern COMMIT = Pattern.compile("episode=(\\d+) attempt=(\\d+) world=(-?\\d+)");
+
+    /** Episodes committed live (not recovered from the WAL) by {@code n}'s singleton, in order. */
+    private static List<Long> liveCommits(Node n) {
+        List<Long> out = new ArrayList<>();
+        for (String s : n.events("EPISODE-COMMITTED")) {
+            if (!s.contains("recovered=true")) {
+                Matcher m = COMMIT.matcher(s);
+                assertTrue(m.find(), s);
+                out.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return out;
+    }
+
+    private static long value(String line, String key) {
+        Matcher m = Pattern.compile("\\b" + key + "=(\\d+)").matcher(line);
+        assertTrue(m.find(), key + " in " + line);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** World id -> incarnations seen on {@code n}. */
+    private static Map<Integer, Integer> worldsStarted(Node n) {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (String s : n.events("WORLD-STARTED")) {
+            out.merge((int) value(s, "world"), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    private static void assertEachOnce(List<Long> commits, int episodes, String what) {
+        Set<Long> distinct = new TreeSet<>(commits);
+        assertEquals(commits.size(), distinct.size(), what + ": an episode committed twice: " + commits);
+        assertEquals(LongRangeSet.of(episodes), distinct, what + ": every episode committed exactly once");
+    }
+
+    /** {0, ..., n-1} as a sorted set. */
+    private static final class LongRangeSet {
+        static Set<Long> of(int n) {
+            Set<Long> s = new TreeSet<>();
+            for (long i = 0; i < n; i++) {
+                s.add(i);
+            }
+            return s;
+        }
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Node n : nodes) {
+            n.process.destroy();
+        }
+        for (Node n : nodes) {
+            if (!n.process.waitFor(15, TimeUnit.SECONDS)) {
+                n.process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * (a) kill -9 a rollout node mid-training: its worlds re-spawn on the other rollout node and the run
+     * reaches its episode count with every episode committed exactly once; then (c) kill -9 the whole
+     * cluster after a checkpoint and start it again: the run resumes after the checkpoint (+ WAL) and
+     * finishes, still with every episode committed exactly once.
+     */
+    @Test
+    void rolloutNodeDiesThenWholeClusterRestartsAndResumes() throws Exception {
+        int episodes = 12;
+        Path run = tmp.resolve("run");
+        Path training = trainingFile(episodes);
+        int pl = freePort();
+        int pr1 = freePort();
+        int pr2 = freePort();
+        long t0 = System.currentTimeMillis();
+        long deadline = t0 + DEADLINE_MS;
+        Node learner = start("learner", "learner", pl, null, run, training);
+        Node r1 = start("rollout-1", "rollout", pr1, pl, run, training);
+        Node r2 = start("rollout-2", "rollout", pr2, pl, run, training);
+        List<Node> all = List.of(learner, r1, r2);
+
+        // r2 is running worlds and some episodes are in
+        await("worlds on both rollout nodes and 2 episodes committed", deadline,
+                () -> !r2.events("WORLD-EPISODE").isEmpty() && !r1.events("WORLD-EPISODE").isEmpty()
+                        && liveCommits(learner).size() >= 2, all);
+        Set<Integer> onR2 = worldsStarted(r2).keySet();
+        Map<Integer, Integer> r1Before = worldsStarted(r1);
+        r2.kill();
+        long killed = System.currentTimeMillis();
+        int committedAtKill = liveCommits(learner).size();
+        List<Node> rest = List.of(learner, r1);
+        // its worlds come back on r1 (a new incarnation per world), and they commit episodes there
+        await("r2's worlds re-spawned on r1", killed + DEADLINE_MS,
+                () -> onR2.stream().allMatch(w -> worldsStarted(r1).getOrDefault(w, 0) > r1Before.getOrDefault(w, 0)), rest);
+        long respawned = System.currentTimeMillis();
+        await("a checkpoint after the rollout node's death", killed + DEADLINE_MS,
+                () -> learner.has("CHECKPOINT", "ep-000008"), rest);
+        long respawnedEpisodes = learner.events("EPISODE-COMMITTED").stream().filter(s -> !s.contains("recovered"))
+                .skip(committedAtKill).filter(s -> onR2.contains((int) value(s, "world"))).count();
+
+        // (c) kill -9 everything, start again
+        learner.kill();
+        r1.kill();
+        List<Long> firstRun = liveCommits(learner);
+        assertFalse(learner.has("TRAINING-DONE", ""), "the run was cut before its end");
+        long restart = System.currentTimeMillis();
+        int pl2 = freePort();
+        int pr3 = freePort();
+        Node learner2 = start("learner-again", "learner", pl2, null, run, training);
+        Node r3 = start("rollout-again", "rollout", pr3, pl2, run, training);
+        List<Node> again = List.of(learner2, r3);
+        await("the resumed run ends", restart + DEADLINE_MS, () -> learner2.has("TRAINING-DONE", ""), again);
+        long done = System.currentTimeMillis();
+
+        String restored = learner2.events("SINGLETON-STARTED").get(0);
+        long resumedAt = value(restored, "next-episode");
+        assertTrue(resumedAt >= 4, "restored a checkpoint: " + restored);
+        assertTrue(learner2.has("TRAINING-DONE", "episodes=" + episodes + " "), learner2.events("TRAINING-DONE").toString());
+        assertTrue(learner2.has("TRAINING-DONE", "resumed=true"));
+        // every episode exactly once over both runs: the first run's commits below the checkpoint, or in
+        // its WAL (recovered, not re-run), and the second run's live commits
+        List<Long> recoveredAgain = learner2.events("EPISODE-COMMITTED").stream().filter(s -> s.contains("recovered=true"))
+                .map(s -> value(s, "episode")).toList();
+        List<Long> secondRun = liveCommits(learner2);
+        for (long e : secondRun) {
+            assertTrue(e >= resumedAt, "episode " + e + " re-run although the checkpoint holds it");
+            assertFalse(recoveredAgain.contains(e), "episode " + e + " re-run although the WAL holds it");
+        }
+        List<Long> counted = new ArrayList<>(firstRun.stream().filter(e -> e < resumedAt || recoveredAgain.contains(e)).toList());
+        counted.addAll(secondRun);
+        assertEachOnce(counted, episodes, "over the restart");
+        // every live commit of the first run after the checkpoint is recovered from the WAL (durable before its ack)
+        for (long e : firstRun) {
+            if (e >= resumedAt) {
+                assertTrue(recoveredAgain.contains(e), "episode " + e + " committed before the kill but not in the WAL");
+            }
+        }
+        assertEquals(firstRun.size(), new TreeSet<>(firstRun).size(), "first run: an episode committed twice " + firstRun);
+        assertTrue(respawnedEpisodes >= 1 || learner.events("CHECKPOINT").size() >= 1,
+                "episodes completed by re-spawned worlds: " + respawnedEpisodes);
+        System.out.printf("CLUSTER-TRAINING rollout kill -9: r2 had worlds %s; re-spawned on r1 after %d ms;"
+                        + " %d episodes by re-spawned worlds before the cluster kill; leases re-handed: %d;"
+                        + " attempts discarded: %d; whole-cluster restart resumed at episode %d (%d recovered from WAL),"
+                        + " finished %d episodes %d ms after the restart; total %d ms%n",
+                onR2, respawned - killed, respawnedEpisodes, learner.events("LEASE-EXPIRED").size(),
+                learner.events("ATTEMPT-DISCARDED").size(), resumedAt, recoveredAgain.size(), episodes, done - restart,
+                done - t0);
+    }
+}
