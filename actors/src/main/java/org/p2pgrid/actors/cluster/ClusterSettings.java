@@ -19,10 +19,11 @@ import org.p2pgrid.env.pomdp.Scenarios;
  * @param leaseTimeout      an episode whose world sent nothing for this long is handed out again
  * @param worldStallTimeout a world's own no-progress watchdog (must outlast a learner fail-over)
  * @param frameBytes        Artery's maximum-frame-size (weights are chunked below it)
+ * @param minRolloutNodes   the learner singleton starts training once this many rollout nodes are registered
  */
 public record ClusterSettings(String runDir, boolean train, String scenario, long profileSeed, int batchTransitions,
                               int batchesInFlight, Duration resendAfter, Duration leaseTimeout,
-                              Duration worldStallTimeout, int frameBytes) {
+                              Duration worldStallTimeout, int frameBytes, int minRolloutNodes) {
     public static final String PATH = "p2pgrid.cluster";
 
     public static ClusterSettings from(Config root) {
@@ -30,7 +31,8 @@ public record ClusterSettings(String runDir, boolean train, String scenario, lon
         ClusterSettings s = new ClusterSettings(c.getString("run-dir"), c.getBoolean("train"), c.getString("scenario"),
                 c.getLong("profile-seed"), c.getInt("batch-transitions"), c.getInt("batches-in-flight"),
                 c.getDuration("resend-after"), c.getDuration("lease-timeout"), c.getDuration("world-stall-timeout"),
-                (int) root.getBytes("pekko.remote.artery.advanced.maximum-frame-size").longValue());
+                (int) root.getBytes("pekko.remote.artery.advanced.maximum-frame-size").longValue(),
+                c.getInt("min-rollout-nodes"));
         if (s.batchTransitions < 1 || s.batchesInFlight < 1) {
             throw new IllegalArgumentException(PATH + ": batch-transitions and batches-in-flight must be >= 1");
         }

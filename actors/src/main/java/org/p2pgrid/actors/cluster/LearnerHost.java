@@ -76,12 +76,16 @@ final class LearnerHost {
             MessageValidator validator = new MessageValidator();
             long[] served = {0};
             ExpertSetup[] expert = {null};
-            ClusterRollouts backend = cs.train() ? startTraining(ctx, cs, config, expert) : null;
+            // training starts once min-rollout-nodes rollout nodes are registered (the worlds spread over them)
+            ClusterRollouts[] backend = {cs.train() && cs.minRolloutNodes() <= 0 ? startTraining(ctx, cs, config, expert) : null};
             return Behaviors.receive(Object.class)
-                    .onMessage(TransitionBatch.class, b -> forward(backend, b))
-                    .onMessage(WeightsRequest.class, r -> forward(backend, r))
+                    .onMessage(TransitionBatch.class, b -> forward(backend[0], b))
+                    .onMessage(WeightsRequest.class, r -> forward(backend[0], r))
                     .onMessage(RolloutsChanged.class, m -> {
                         ClusterNode.out("ROLLOUTS n=" + m.count());
+                        if (cs.train() && backend[0] == null && m.count() >= cs.minRolloutNodes()) {
+                            backend[0] = startTraining(ctx, cs, config, expert);
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(Ended.class, m -> {

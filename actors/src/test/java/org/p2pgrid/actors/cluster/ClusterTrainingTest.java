@@ -117,6 +117,11 @@ class ClusterTrainingTest {
     }
 
     private Node start(String name, String role, int port, Integer seed, Path run, Path training) throws IOException {
+        return start(name, role, port, seed, run, training, List.of());
+    }
+
+    private Node start(String name, String role, int port, Integer seed, Path run, Path training, List<String> jvm)
+            throws IOException {
         Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
         Path conf = root.resolve("cluster-config/cluster-tcp.conf");
         List<String> cmd = new ArrayList<>(List.of(
@@ -127,8 +132,9 @@ class ClusterTrainingTest {
                 "-Dconfig.file=" + conf,
                 "-Dp2pgrid.cluster.lease-timeout=8s",
                 "-Dp2pgrid.cluster.resend-after=2s",
-                "-Dp2pgrid.cluster.status-every=5s",
-                "-cp", System.getProperty("java.class.path"),
+                "-Dp2pgrid.cluster.status-every=5s"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 ClusterNode.class.getName(), role, Integer.toString(port)));
         if (seed != null) {
             cmd.add("127.0.0.1:" + seed);
@@ -142,6 +148,11 @@ class ClusterTrainingTest {
     }
 
     private static void await(String what, long deadline, BooleanSupplier ok, List<Node> show) throws InterruptedException {
+        await(what, deadline, ok, show, 200);
+    }
+
+    private static void await(String what, long deadline, BooleanSupplier ok, List<Node> show, long pollMs)
+            throws InterruptedException {
         while (!ok.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 StringBuilder sb = new StringBuilder("timed out waiting for " + what);
@@ -154,7 +165,7 @@ class ClusterTrainingTest {
                 }
                 fail(sb.toString());
             }
-            Thread.sleep(200);
+            Thread.sleep(pollMs);
         }
     }
 
@@ -182,6 +193,19 @@ class ClusterTrainingTest {
     private static long lastAcked(Node n) {
         List<String> acks = n.events("ACKED");
         return acks.isEmpty() ? 0 : value(acks.get(acks.size() - 1), "durable");
+    }
+
+    /** Episodes {@code rollout} started (WORLD-EPISODE) that {@code learner} has not committed: episode -> world. */
+    private static Map<Long, Integer> runningOn(Node rollout, Node learner) {
+        List<Long> committed = liveCommits(learner);
+        Map<Long, Integer> out = new HashMap<>();
+        for (String s : rollout.events("WORLD-EPISODE")) {
+            long e = value(s, "episode");
+            if (!committed.contains(e)) {
+                out.put(e, (int) value(s, "world"));
+            }
+        }
+        return out;
     }
 
     /** World id -> incarnations seen on {@code n}. */
@@ -238,30 +262,51 @@ class ClusterTrainingTest {
         int pr2 = freePort();
         long t0 = System.currentTimeMillis();
         long deadline = t0 + DEADLINE_MS;
-        Node learner = start("learner", "learner", pl, null, run, training);
-        Node r1 = start("rollout-1", "rollout", pr1, pl, run, training);
-        Node r2 = start("rollout-2", "rollout", pr2, pl, run, training);
+        // training starts once both rollout nodes are registered: the worlds are spread over both
+        List<String> jvm = List.of("-Dp2pgrid.cluster.min-rollout-nodes=2");
+        Node learner = start("learner", "learner", pl, null, run, training, jvm);
+        Node r1 = start("rollout-1", "rollout", pr1, pl, run, training, jvm);
+        Node r2 = start("rollout-2", "rollout", pr2, pl, run, training, jvm);
         List<Node> all = List.of(learner, r1, r2);
 
-        // r2 is running worlds and some episodes are in
-        await("worlds on both rollout nodes and 2 episodes committed", deadline,
-                () -> !r2.events("WORLD-EPISODE").isEmpty() && !r1.events("WORLD-EPISODE").isEmpty()
-                        && liveCommits(learner).size() >= 2, all);
-        Set<Integer> onR2 = worldsStarted(r2).keySet();
-        Map<Integer, Integer> r1Before = worldsStarted(r1);
+        // kill r2 just after one of its worlds started an episode (after 2 episodes are in)
+        await("2 episodes committed", deadline, () -> liveCommits(learner).size() >= 2, all);
+        int startedBefore = r2.events("WORLD-EPISODE").size();
+        await("an episode starting on rollout-2", deadline, () -> r2.events("WORLD-EPISODE").size() > startedBefore, all, 5);
         r2.kill();
         long killed = System.currentTimeMillis();
-        int committedAtKill = liveCommits(learner).size();
+        Map<Integer, Integer> r1Before = worldsStarted(r1);
+        Set<Integer> worldsOnR2 = new TreeSet<>(worldsStarted(r2).keySet());
+        worldsOnR2.removeAll(r1Before.keySet()); // (a world moved to r1 by a rebalance before the kill)
+        assertFalse(worldsOnR2.isEmpty(), "rollout-2 hosted worlds");
+        Thread.sleep(2000); // commits that were already on their way are in; what is left was cut
+        Map<Long, Integer> cut = runningOn(r2, learner); // episode -> world, cut mid-day by the kill
         List<Node> rest = List.of(learner, r1);
-        // its worlds come back on r1 (a new incarnation per world), and they commit episodes there
-        await("r2's worlds re-spawned on r1", killed + DEADLINE_MS,
-                () -> onR2.stream().allMatch(w -> worldsStarted(r1).getOrDefault(w, 0) > r1Before.getOrDefault(w, 0)), rest);
-        long respawned = System.currentTimeMillis();
+        // r2's worlds re-spawn on r1 with the next message (a re-handed lease, or the next episode), and the
+        // episodes cut by the kill are completed there by a later attempt
+        Set<Integer> respawnedWorlds = new TreeSet<>();
+        await("rollout-2's worlds re-spawned on rollout-1 and the cut episodes committed", killed + DEADLINE_MS, () -> {
+            respawnedWorlds.clear();
+            worldsStarted(r1).forEach((w, n) -> {
+                if (n > r1Before.getOrDefault(w, 0)) {
+                    respawnedWorlds.add(w);
+                }
+            });
+            return respawnedWorlds.containsAll(worldsOnR2)
+                    && cut.keySet().stream().allMatch(e -> liveCommits(learner).contains(e));
+        }, rest);
+        long recoveredAt = System.currentTimeMillis();
+        for (Map.Entry<Long, Integer> en : cut.entrySet()) {
+            String commit = learner.events("EPISODE-COMMITTED").stream()
+                    .filter(s -> s.startsWith("episode=" + en.getKey() + " ")).findFirst().orElseThrow();
+            assertTrue(value(commit, "attempt") >= 2, "episode " + en.getKey() + " completed by a later attempt: " + commit);
+            assertTrue(learner.has("LEASE-EXPIRED", "episode=" + en.getKey() + " "), "lease of " + en.getKey() + " expired");
+        }
+        long respawnedEpisodes = learner.events("EPISODE-COMMITTED").stream()
+                .filter(s -> !s.contains("recovered") && value(s, "attempt") >= 2).count();
         await("a checkpoint after the rollout node's death", killed + DEADLINE_MS,
                 () -> learner.has("CHECKPOINT", "ep-000008"), rest);
-        long respawnedEpisodes = learner.events("EPISODE-COMMITTED").stream().filter(s -> !s.contains("recovered"))
-                .skip(committedAtKill).filter(s -> onR2.contains((int) value(s, "world"))).count();
-
+        long respawned = recoveredAt;
         // (c) kill -9 everything, start again
         learner.kill();
         r1.kill();
@@ -270,7 +315,7 @@ class ClusterTrainingTest {
         long restart = System.currentTimeMillis();
         int pl2 = freePort();
         int pr3 = freePort();
-        Node learner2 = start("learner-again", "learner", pl2, null, run, training);
+        Node learner2 = start("learner-again", "learner", pl2, null, run, training, List.of("-Dp2pgrid.cluster.min-rollout-nodes=1"));
         Node r3 = start("rollout-again", "rollout", pr3, pl2, run, training);
         List<Node> again = List.of(learner2, r3);
         await("the resumed run ends", restart + DEADLINE_MS, () -> learner2.has("TRAINING-DONE", ""), again);
@@ -290,7 +335,10 @@ class ClusterTrainingTest {
             assertTrue(e >= resumedAt, "episode " + e + " re-run although the checkpoint holds it");
             assertFalse(recoveredAgain.contains(e), "episode " + e + " re-run although the WAL holds it");
         }
-        List<Long> counted = new ArrayList<>(firstRun.stream().filter(e -> e < resumedAt || recoveredAgain.contains(e)).toList());
+        // (an episode counts where it is durable: the first run's commits below the checkpoint, its WAL —
+        // which can hold a commit the killed node had no time to print — and the second run's live commits)
+        List<Long> counted = new ArrayList<>(firstRun.stream().filter(e -> e < resumedAt).toList());
+        counted.addAll(recoveredAgain);
         counted.addAll(secondRun);
         assertEachOnce(counted, episodes, "over the restart");
         // every live commit of the first run after the checkpoint is recovered from the WAL (durable before its ack)
@@ -300,13 +348,11 @@ class ClusterTrainingTest {
             }
         }
         assertEquals(firstRun.size(), new TreeSet<>(firstRun).size(), "first run: an episode committed twice " + firstRun);
-        assertTrue(respawnedEpisodes >= 1 || learner.events("CHECKPOINT").size() >= 1,
-                "episodes completed by re-spawned worlds: " + respawnedEpisodes);
-        System.out.printf("CLUSTER-TRAINING rollout kill -9: r2 had worlds %s; re-spawned on r1 after %d ms;"
-                        + " %d episodes by re-spawned worlds before the cluster kill; leases re-handed: %d;"
+        System.out.printf("CLUSTER-TRAINING rollout kill -9: episodes cut mid-day %s; worlds re-spawned on r1 %s;"
+                        + " all re-spawned and cut episodes committed %d ms after the kill; %d episodes by later attempts; leases re-handed: %d;"
                         + " attempts discarded: %d; whole-cluster restart resumed at episode %d (%d recovered from WAL),"
                         + " finished %d episodes %d ms after the restart; total %d ms%n",
-                onR2, respawned - killed, respawnedEpisodes, learner.events("LEASE-EXPIRED").size(),
+                cut, respawnedWorlds, respawned - killed, respawnedEpisodes, learner.events("LEASE-EXPIRED").size(),
                 learner.events("ATTEMPT-DISCARDED").size(), resumedAt, recoveredAgain.size(), episodes, done - restart,
                 done - t0);
     }
