@@ -146,7 +146,7 @@ final class ClusterWorld {
         }
         current = leases.poll();
         ClusterNode.out("WORLD-EPISODE world=" + world + " episode=" + current.getEpisode() + " attempt="
-                + current.getAttempt() + " incarnation=" + incarnation);
+                + current.getAttempt() + " incarnation=" + incarnation + " policy=" + version);
         worldActor.tell(new WorldActor.RunEpisode(current.getEpisode(), current.getDay()));
     }
 

@@ -302,6 +302,9 @@ class ClusterTrainingTest {
             assertTrue(value(commit, "attempt") >= 2, "episode " + en.getKey() + " completed by a later attempt: " + commit);
             assertTrue(learner.has("LEASE-EXPIRED", "episode=" + en.getKey() + " "), "lease of " + en.getKey() + " expired");
         }
+        // weights reach the worlds: later days run on newer policy versions (version = learner update + 1)
+        assertTrue(r1.events("WORLD-EPISODE").stream().anyMatch(l -> value(l, "policy") > 1),
+                "no world ran a day on updated weights: " + r1.events("WORLD-EPISODE"));
         long respawnedEpisodes = learner.events("EPISODE-COMMITTED").stream()
                 .filter(s -> !s.contains("recovered") && value(s, "attempt") >= 2).count();
         await("a checkpoint after the rollout node's death", killed + DEADLINE_MS,
