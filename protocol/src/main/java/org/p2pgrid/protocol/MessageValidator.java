@@ -127,6 +127,8 @@ public final class MessageValidator {
             }
         } else if (msg instanceof org.p2pgrid.protocol.v1.TransitionBatch m) {
             transitionBatch(m, p);
+        } else if (msg instanceof org.p2pgrid.protocol.v1.EpisodeSummary m) {
+            episodeSummary(m, p);
         } else if (msg instanceof org.p2pgrid.protocol.v1.TransitionBatchAck m) {
             p.positive("TransitionBatchAck.sequence", m.getSequence());
         } else if (msg instanceof org.p2pgrid.protocol.v1.EpisodeLease m) {
@@ -175,6 +177,20 @@ public final class MessageValidator {
         for (int i = 0; i < m.getLabelsCount(); i++) {
             labelRequest(m.getLabels(i), p);
         }
+        if (m.hasSummary()) {
+            episodeSummary(m.getSummary(), p);
+        }
+    }
+
+    private void episodeSummary(org.p2pgrid.protocol.v1.EpisodeSummary m, P p) {
+        p.nonNegative("EpisodeSummary.steps", m.getSteps());
+        p.nonNegative("EpisodeSummary.violated_steps", m.getViolatedSteps());
+        p.nonNegative("EpisodeSummary.label_requests", m.getLabelRequests());
+        p.finite("EpisodeSummary.cost", m.getCost());
+        p.finite("EpisodeSummary.reward", m.getReward());
+        p.finite("EpisodeSummary.discounted_reward", m.getDiscountedReward());
+        p.finite("EpisodeSummary.violation_rate_pu", m.getViolationRatePu());
+        p.finite("EpisodeSummary.seconds", m.getSeconds());
     }
 
 

@@ -158,8 +158,8 @@ final class LearnerHost {
         Trainer.Listener listener = new Trainer.Listener() {
             @Override
             public void episodeFinished(TrainingHistory.Episode e) {
-                ClusterNode.out(String.format(Locale.ROOT, "EPISODE-DONE episode=%d day=%d cost=%.1f updates=%d replay=%d",
-                        e.episode(), e.day(), e.cost(), e.updates(), e.replaySize()));
+                ClusterNode.out(String.format(Locale.ROOT, "EPISODE-DONE episode=%d day=%d cost=%.1f updates=%d replay=%d labelled=%d",
+                        e.episode(), e.day(), e.cost(), e.updates(), e.replaySize(), e.labelledInReplay()));
             }
 
             @Override

@@ -384,7 +384,7 @@ class ClusterTrainingTest {
         // kill it mid-episodes: after checkpoint ep-000004, once ≥ 96 more transitions are acknowledged
         // (in the WAL, staged in open attempts or committed)
         await("a checkpoint and transitions acknowledged after it on learner-a", deadline,
-                () -> a.has("CHECKPOINT", "ep-000004") && lastAcked(a) >= 4 * 96 + 96, all);
+                () -> a.has("CHECKPOINT", "ep-000004") && lastAcked(a) >= 4 * 96 + 96, all, 5);
         a.kill();
         long killed = System.currentTimeMillis();
         long ackedBeforeKill = lastAcked(a);
@@ -421,6 +421,9 @@ class ClusterTrainingTest {
         counted.addAll(liveCommits(b));
         assertEachOnce(counted, episodes, "over the learner fail-over");
         assertEquals(0, r.events("WORLD-FAILED").size(), "no world gave up while the singleton moved");
+        // expert (rule-based) labels travel with the batches and are attached in the replay
+        List<String> doneLines = b.events("EPISODE-DONE");
+        assertTrue(value(doneLines.get(doneLines.size() - 1), "labelled") > 0, "labelled transitions: " + doneLines);
         System.out.printf("CLUSTER-TRAINING learner kill -9: singleton restored %s on learner-b %d ms after the kill"
                         + " (checkpoint + %d committed episodes from the WAL); acknowledged before the kill %d, durable after"
                         + " restore %d, held (replay + staged) %d; run finished %d ms after the kill; total %d ms%n",
