@@ -116,9 +116,14 @@ public final class ActorRuntimeRun {
      * 1 000-prosumer feeder does not ask for gigabytes of replay).
      */
     public static Result run(Scenario scenario, int worlds, int hidden, int seconds, int broadcastMs) throws Exception {
+        return run(scenario, Trainer.actionBounds(scenario), worlds, hidden, seconds, broadcastMs);
+    }
+
+    /** {@link #run(Scenario, int, int, int, int)} with the agents' bounds given (Trainer.actionBounds takes minutes at 1 000 prosumers). */
+    public static Result run(Scenario scenario, List<ActionBounds> bounds, int worlds, int hidden, int seconds, int broadcastMs)
+            throws Exception {
         RuntimeSettings rs = RuntimeSettings.load().withWorlds(worlds);
         int warmup = Math.max(3, seconds / 4);
-        List<ActionBounds> bounds = Trainer.actionBounds(scenario);
         int agents = bounds.size();
         int capacity = Math.max(256, Math.min(20_000, 1_000_000 / agents));
         List<List<ActorSnapshot.Weights>> versions = weightVersions(bounds, hidden);
@@ -172,6 +177,7 @@ public final class ActorRuntimeRun {
                     .onMessage(WorldEvent.class, m -> {
                         if (m.event() instanceof WorldActor.Failed f) {
                             result.complete(new Result(0, 0, 0, agents, st.latencies, st.broadcasts, f.reason()));
+                            timers.cancelAll();
                             return Behaviors.stopped();
                         }
                         WorldActor.EpisodeDone d = (WorldActor.EpisodeDone) m.event();
@@ -186,6 +192,7 @@ public final class ActorRuntimeRun {
                                 double s = (st.lastDone - st.measureStart) / 1e9;
                                 double cpu = (st.cpuAtLastDone - st.cpuStart) / 1e9;
                                 result.complete(new Result(st.steps, s, cpu, agents, st.latencies, st.broadcasts, null));
+                                timers.cancelAll();
                                 return Behaviors.stopped();
                             }
                             return Behaviors.same();

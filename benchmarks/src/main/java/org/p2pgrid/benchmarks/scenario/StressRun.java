@@ -52,7 +52,7 @@ import org.p2pgrid.learner.train.Trainer;
  *
  * <p><b>Update mode</b> ({@code StressRun update N OP|OP-MH batch [hidden=64] [updates=3]}): one
  * {@link OpLearner} (MLP critic for OP, attention critic for OP-MH) for the N agents of the same
- * scenario, a {@link LearnerFixture} replay of max(2·batch, 256) random transitions; one warm-up update,
+ * scenario (static action bounds with a 100 kW largest load, as LearnerFixture), a {@link LearnerFixture} replay of max(2·batch, 256) random transitions; one warm-up update,
  * then {@code updates} timed updates (wall and process CPU time; median printed). If the warm-up takes
  * more than 60 s it stops there and reports that. Run each configuration in its own JVM (an OOM of the
  * native engine must not take the rest down): {@code benchmarks/stress.sh} does the whole sweep.
@@ -87,8 +87,13 @@ public final class StressRun {
         Scenario scenario = scenario(n);
         System.out.printf(Locale.ROOT, "synthetic feeder: %d buses, %d prosumers (built in %.1f s)%n",
                 scenario.network().busCount(), n, (System.nanoTime() - t0) / 1e9);
-        memory(scenario, worlds, hidden);
-        ActorRuntimeRun.Result r = ActorRuntimeRun.run(scenario, worlds, hidden, seconds, broadcastMs);
+        long c0 = ActorRuntimeRun.processCpuNanos();
+        t0 = System.nanoTime();
+        List<ActionBounds> bounds = Trainer.actionBounds(scenario);
+        System.out.printf(Locale.ROOT, "Trainer.actionBounds (a year of loads per prosumer): %.1f s wall, %.1f s CPU%n",
+                (System.nanoTime() - t0) / 1e9, (ActorRuntimeRun.processCpuNanos() - c0) / 1e9);
+        memory(bounds, worlds, hidden);
+        ActorRuntimeRun.Result r = ActorRuntimeRun.run(scenario, bounds, worlds, hidden, seconds, broadcastMs);
         if (r.failure() != null) {
             System.out.println("FAILED: " + r.failure());
         } else {
@@ -105,8 +110,7 @@ public final class StressRun {
         return Scenarios.synthetic(2 * n, n, 1);
     }
 
-    private static void memory(Scenario scenario, int worlds, int hidden) throws Exception {
-        List<ActionBounds> bounds = Trainer.actionBounds(scenario);
+    private static void memory(List<ActionBounds> bounds, int worlds, int hidden) throws Exception {
         int n = bounds.size();
         long h0 = heapAfterGc();
         long r0 = rssKb();
@@ -119,28 +123,40 @@ public final class StressRun {
         }
         long h2 = heapAfterGc();
         long r2 = rssKb();
+        // The actor system first (its own threads, config, guardian), then the prosumer actors on request.
+        CompletableFuture<Integer> up = new CompletableFuture<>();
         CompletableFuture<Integer> started = new CompletableFuture<>();
-        Behavior<ProsumerActor.WeightsApplied> guardian = Behaviors.setup(ctx -> {
-            for (int k = 0; k < worlds; k++) {
-                for (int i = 0; i < n; i++) {
-                    ActorRef<ProsumerActor.Command> p = ctx.spawn(ProsumerActor.create(i, 0, weights.get(i)), "w" + k + "-p" + i);
-                    // version 0 is not newer: no swap, but the ack proves the actor has started (snapshot built)
-                    p.tell(new ProsumerActor.PolicyWeights(0, weights.get(i), ctx.getSelf()));
-                }
-            }
+        Behavior<Object> guardian = Behaviors.setup(ctx -> {
+            up.complete(0);
             int[] acks = {0};
             return Behaviors.receiveMessage(m -> {
-                if (++acks[0] == worlds * n) {
+                if (m instanceof String) { // "spawn"
+                    ActorRef<ProsumerActor.WeightsApplied> self = ctx.getSelf().narrow();
+                    for (int k = 0; k < worlds; k++) {
+                        for (int i = 0; i < n; i++) {
+                            ActorRef<ProsumerActor.Command> p = ctx.spawn(ProsumerActor.create(i, 0, weights.get(i)),
+                                    "w" + k + "-p" + i);
+                            // version 0 is not newer: no swap, but the ack proves the actor has started (snapshot built)
+                            p.tell(new ProsumerActor.PolicyWeights(0, weights.get(i), self));
+                        }
+                    }
+                } else if (++acks[0] == worlds * n) {
                     started.complete(acks[0]);
                 }
                 return Behaviors.same();
             });
         });
-        ActorSystem<ProsumerActor.WeightsApplied> system = ActorSystem.create(guardian, "stress-memory",
-                ActorTraining.systemConfig());
+        ActorSystem<Object> system = ActorSystem.create(guardian, "stress-memory", ActorTraining.systemConfig());
+        long hs;
+        long rs;
         long h3;
         long r3;
         try {
+            up.get(60, TimeUnit.SECONDS);
+            Thread.sleep(500);
+            hs = heapAfterGc();
+            rs = rssKb();
+            system.tell("spawn");
             started.get(120, TimeUnit.SECONDS);
             h3 = heapAfterGc();
             r3 = rssKb();
@@ -151,14 +167,15 @@ public final class StressRun {
         java.lang.ref.Reference.reachabilityFence(snapshots);
         long floats = weights.stream().mapToLong(ActorSnapshot.Weights::floatCount).sum();
         int actors = worlds * n;
-        System.out.printf(Locale.ROOT, "memory (heap after GC; RSS): published weights %d floats = %.2f MB (%.0f B/agent "
-                        + "measured, %.0f B/agent as floats); snapshot layouts %.0f B/agent; %d prosumer actors (+ actor "
-                        + "system) %.0f B/actor; total heap %.1f → %.1f MB; RSS %.0f → %.0f → %.0f → %.0f MB%n",
-                floats, floats * 4 / 1e6, (h1 - h0) / (double) n, floats * 4.0 / n, (h2 - h1) / (double) n, actors,
-                (h3 - h2) / (double) actors, h0 / 1e6, h3 / 1e6, r0 / 1024.0, r1 / 1024.0, r2 / 1024.0, r3 / 1024.0);
-        System.out.printf(Locale.ROOT, "memory per prosumer actor incl. its agent's weights (1 world): %.0f B; RSS delta per "
-                        + "actor (spawn only) %.0f B%n", (h3 - h0) / (double) actors,
-                (r3 - r2) * 1024.0 / actors);
+        System.out.printf(Locale.ROOT, "memory (heap after GC): published weights %d floats = %.2f MB (%.0f B/agent measured, "
+                        + "%.0f B/agent as floats); snapshot layouts %.0f B/agent; actor system %.2f MB; %d prosumer actors "
+                        + "%.0f B/actor; heap %.1f → %.1f MB%n",
+                floats, floats * 4 / 1e6, (h1 - h0) / (double) n, floats * 4.0 / n, (h2 - h1) / (double) n,
+                (hs - h2) / 1e6, actors, (h3 - hs) / (double) actors, h0 / 1e6, h3 / 1e6);
+        System.out.printf(Locale.ROOT, "memory per prosumer actor incl. its agent's weights and layout (1 world): %.0f B; "
+                        + "RSS %.0f (weights) → %.0f (layouts) → %.0f (actor system) → %.0f MB (actors): %.0f B/actor%n",
+                (h3 - hs) / (double) actors + (h2 - h0) / (double) n,
+                r1 / 1024.0, r2 / 1024.0, rs / 1024.0, r3 / 1024.0, (r3 - rs) * 1024.0 / actors);
     }
 
     private static long heapAfterGc() {
@@ -187,7 +204,12 @@ public final class StressRun {
         Djl.configure();
         CriticKind kind = algo.equalsIgnoreCase("OP") ? CriticKind.MLP : CriticKind.ATTENTION;
         long t0 = System.nanoTime();
-        List<ActionBounds> bounds = Trainer.actionBounds(scenario(n));
+        // static bounds (largest load 100 kW, as LearnerFixture): only the shapes matter for the timing, and
+        // Trainer.actionBounds would generate a year of loads per prosumer (minutes at N = 1000)
+        List<ActionBounds> bounds = new ArrayList<>();
+        for (var spec : scenario(n).prosumers()) {
+            bounds.add(ActionBounds.of(spec, LearnerFixture.MAX_LOAD_KW));
+        }
         int transitions = Math.max(2 * batch, 256);
         DualReplay replay = LearnerFixture.filledReplay(bounds, transitions, 0.3, 11);
         SplittableRandom rng = new SplittableRandom(12);
