@@ -35,6 +35,10 @@ import org.p2pgrid.learner.train.Trainer;
  * {@code 2N} buses ({@code Scenarios.synthetic(2N, N, 1)}: a prosumer on every other non-slack bus on
  * average; the feeder grows with N so that the prosumers' share of the load stays the default's).
  *
+ * <p>Action bounds are static (largest load 100 kW for every prosumer, as LearnerFixture) unless
+ * {@code -Dstress.yearBounds=true}: {@code Trainer.actionBounds} generates a year of loads per prosumer,
+ * which takes minutes at N = 1000 on a loaded box (the timing is printed).
+ *
  * <p><b>Rollout mode</b> ({@code StressRun N [worlds=2] [hidden=64] [seconds=40] [broadcastMs=50]}):
  * <ol>
  *   <li>memory: in a first actor system, heap used after {@code System.gc()} (and VmRSS) before and after
@@ -87,11 +91,17 @@ public final class StressRun {
         Scenario scenario = scenario(n);
         System.out.printf(Locale.ROOT, "synthetic feeder: %d buses, %d prosumers (built in %.1f s)%n",
                 scenario.network().busCount(), n, (System.nanoTime() - t0) / 1e9);
-        long c0 = ActorRuntimeRun.processCpuNanos();
-        t0 = System.nanoTime();
-        List<ActionBounds> bounds = Trainer.actionBounds(scenario);
-        System.out.printf(Locale.ROOT, "Trainer.actionBounds (a year of loads per prosumer): %.1f s wall, %.1f s CPU%n",
-                (System.nanoTime() - t0) / 1e9, (ActorRuntimeRun.processCpuNanos() - c0) / 1e9);
+        List<ActionBounds> bounds;
+        if (Boolean.getBoolean("stress.yearBounds")) {
+            long c0 = ActorRuntimeRun.processCpuNanos();
+            t0 = System.nanoTime();
+            bounds = Trainer.actionBounds(scenario);
+            System.out.printf(Locale.ROOT, "Trainer.actionBounds (a year of loads per prosumer): %.1f s wall, %.1f s CPU%n",
+                    (System.nanoTime() - t0) / 1e9, (ActorRuntimeRun.processCpuNanos() - c0) / 1e9);
+        } else {
+            bounds = staticBounds(scenario);
+            System.out.println("static action bounds (largest load 100 kW; -Dstress.yearBounds=true for Trainer.actionBounds)");
+        }
         memory(bounds, worlds, hidden);
         ActorRuntimeRun.Result r = ActorRuntimeRun.run(scenario, bounds, worlds, hidden, seconds, broadcastMs);
         if (r.failure() != null) {
@@ -102,6 +112,15 @@ public final class StressRun {
                     rssKb() / 1024.0);
         }
         System.out.println("uncaught exceptions: " + UNCAUGHT.get());
+    }
+
+    /** Action bounds with a largest load of 100 kW for every prosumer (as LearnerFixture). */
+    static List<ActionBounds> staticBounds(Scenario scenario) {
+        List<ActionBounds> bounds = new ArrayList<>();
+        for (var spec : scenario.prosumers()) {
+            bounds.add(ActionBounds.of(spec, LearnerFixture.MAX_LOAD_KW));
+        }
+        return bounds;
     }
 
     private static final AtomicLong UNCAUGHT = new AtomicLong();
@@ -206,10 +225,7 @@ public final class StressRun {
         long t0 = System.nanoTime();
         // static bounds (largest load 100 kW, as LearnerFixture): only the shapes matter for the timing, and
         // Trainer.actionBounds would generate a year of loads per prosumer (minutes at N = 1000)
-        List<ActionBounds> bounds = new ArrayList<>();
-        for (var spec : scenario(n).prosumers()) {
-            bounds.add(ActionBounds.of(spec, LearnerFixture.MAX_LOAD_KW));
-        }
+        List<ActionBounds> bounds = staticBounds(scenario(n));
         int transitions = Math.max(2 * batch, 256);
         DualReplay replay = LearnerFixture.filledReplay(bounds, transitions, 0.3, 11);
         SplittableRandom rng = new SplittableRandom(12);
