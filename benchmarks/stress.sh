@@ -9,10 +9,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 what="${1:-all}"; seconds="${2:-40}"
 run() {
   echo "== $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg): StressRun $*"
+  # address-space cap: a native allocation beyond it fails inside PyTorch (reported by StressRun)
+  # instead of pushing the shared box into the OOM killer
+  ( ulimit -v "${STRESS_VMEM_KB:-16777216}"
   /usr/bin/time -f "   [%e s wall, %U+%S s CPU, max RSS %M kB, exit %x]" timeout 240 \
-    java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Xmx4g \
+    java $JOPTS -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Xmx4g \
       -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)" \
-      org.p2pgrid.benchmarks.scenario.StressRun "$@" 2>&1 | grep -v 'INFO\|WARN'
+      org.p2pgrid.benchmarks.scenario.StressRun "$@" 2>&1 | grep -v 'INFO\|WARN\|SLF4J\|AutoNonVariableTypeMode' )
 }
 if [[ "$what" == rollout || "$what" == all ]]; then
   for n in 100 300 1000; do run "$n" 2 64 "$seconds"; done
