@@ -13,7 +13,7 @@ run() {
   # instead of pushing the shared box into the OOM killer
   ( ulimit -v "${STRESS_VMEM_KB:-16777216}"
   /usr/bin/time -f "   [%e s wall, %U+%S s CPU, max RSS %M kB, exit %x]" timeout 240 \
-    java $JOPTS -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Xmx4g \
+    java ${JOPTS:-} -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Xmx4g \
       -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)" \
       org.p2pgrid.benchmarks.scenario.StressRun "$@" 2>&1 | grep -v 'INFO\|WARN\|SLF4J\|AutoNonVariableTypeMode' )
 }
