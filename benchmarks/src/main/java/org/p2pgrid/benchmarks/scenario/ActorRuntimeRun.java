@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +15,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.DeadLetter;
+import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.p2pgrid.actors.runtime.ActorTraining;
 import org.p2pgrid.actors.runtime.ProsumerActor;
@@ -52,8 +58,27 @@ public final class ActorRuntimeRun {
 
     enum Tick implements Msg { BROADCAST, WARMED_UP, DEADLINE }
 
-    record Result(long steps, double seconds, double cpuSeconds, int agents, List<Double> broadcastMillis, long broadcasts,
-                  String failure) {}
+    /**
+     * One measured run. {@code deadLetters}: dead letters and dropped messages seen on the event stream
+     * from start to termination, by message class; {@code terminated}: the actor system terminated within
+     * 60 s of the end.
+     */
+    public record Result(long steps, double seconds, double cpuSeconds, int agents, List<Double> broadcastMillis, long broadcasts,
+                         String failure, Map<String, Long> deadLetters, boolean terminated) {
+        Result(long steps, double seconds, double cpuSeconds, int agents, List<Double> broadcastMillis, long broadcasts,
+               String failure) {
+            this(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, Map.of(), false);
+        }
+
+        Result withEnd(Map<String, Long> dead, boolean done) {
+            return new Result(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, dead, done);
+        }
+
+        /** Broadcast latencies in ms, sorted. */
+        public double[] sortedLatencies() {
+            return broadcastMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
@@ -64,23 +89,48 @@ public final class ActorRuntimeRun {
         int broadcastMs = args.length > 3 ? Integer.parseInt(args[3]) : 50;
         String which = args.length > 4 ? args[4] : "default";
         Scenario scenario = which.equals("synthetic") ? Scenarios.synthetic(141, 20, 1) : Scenarios.defaults(1);
-        RuntimeSettings rs = RuntimeSettings.load().withWorlds(worlds);
-        int warmup = Math.max(3, seconds / 4);
+        Result r = run(scenario, worlds, hidden, seconds, broadcastMs);
+        if (r.failure() != null) {
+            System.out.println("FAILED: " + r.failure());
+            System.exit(1);
+        }
+        print(r, which, hidden, worlds, seconds, broadcastMs);
+    }
 
-        List<ActionBounds> bounds = Trainer.actionBounds(scenario);
-        int agents = bounds.size();
+    /** Weight versions 0 and 1 for every agent of {@code bounds} (the broadcaster alternates them). */
+    public static List<List<ActorSnapshot.Weights>> weightVersions(List<ActionBounds> bounds, int hidden) {
         List<List<ActorSnapshot.Weights>> versions = new ArrayList<>();
         for (int v = 0; v < 2; v++) {
             List<ActorSnapshot.Weights> set = new ArrayList<>();
-            for (int i = 0; i < agents; i++) {
+            for (int i = 0; i < bounds.size(); i++) {
                 set.add(randomWeights(i, hidden, bounds.get(i), 1000L * v + i));
             }
             versions.add(set);
         }
+        return versions;
+    }
+
+    /**
+     * Runs the measurement (warm-up max(3, seconds/4) s, then {@code seconds} s) and terminates the actor
+     * system. The replay's two shards hold min(20 000, 1 000 000 / prosumers) transitions each (so a
+     * 1 000-prosumer feeder does not ask for gigabytes of replay).
+     */
+    public static Result run(Scenario scenario, int worlds, int hidden, int seconds, int broadcastMs) throws Exception {
+        return run(scenario, Trainer.actionBounds(scenario), worlds, hidden, seconds, broadcastMs);
+    }
+
+    /** {@link #run(Scenario, int, int, int, int)} with the agents' bounds given (Trainer.actionBounds takes minutes at 1 000 prosumers). */
+    public static Result run(Scenario scenario, List<ActionBounds> bounds, int worlds, int hidden, int seconds, int broadcastMs)
+            throws Exception {
+        RuntimeSettings rs = RuntimeSettings.load().withWorlds(worlds);
+        int warmup = Math.max(3, seconds / 4);
+        int agents = bounds.size();
+        int capacity = Math.max(256, Math.min(20_000, 1_000_000 / agents));
+        List<List<ActorSnapshot.Weights>> versions = weightVersions(bounds, hidden);
         CompletableFuture<Result> result = new CompletableFuture<>();
         Behavior<Msg> guardian = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ActorRef<ReplayActor.Command> replay = ctx.spawn(ReplayActor.create(new DualReplay(ReplayShape.forEnv(agents),
-                    ReplayConfig.defaults().withCapacities(20_000, 20_000)), 0), "replay",
+                    ReplayConfig.defaults().withCapacities(capacity, capacity)), 0), "replay",
                     DispatcherSelector.fromConfig(RuntimeSettings.PATH + ".replay-dispatcher"));
             ActorRef<WorldActor.Event> events = ctx.messageAdapter(WorldActor.Event.class, WorldEvent::new);
             ActorRef<ProsumerActor.WeightsApplied> acks = ctx.messageAdapter(ProsumerActor.WeightsApplied.class, Applied::new);
@@ -127,6 +177,7 @@ public final class ActorRuntimeRun {
                     .onMessage(WorldEvent.class, m -> {
                         if (m.event() instanceof WorldActor.Failed f) {
                             result.complete(new Result(0, 0, 0, agents, st.latencies, st.broadcasts, f.reason()));
+                            timers.cancelAll();
                             return Behaviors.stopped();
                         }
                         WorldActor.EpisodeDone d = (WorldActor.EpisodeDone) m.event();
@@ -141,6 +192,7 @@ public final class ActorRuntimeRun {
                                 double s = (st.lastDone - st.measureStart) / 1e9;
                                 double cpu = (st.cpuAtLastDone - st.cpuStart) / 1e9;
                                 result.complete(new Result(st.steps, s, cpu, agents, st.latencies, st.broadcasts, null));
+                                timers.cancelAll();
                                 return Behaviors.stopped();
                             }
                             return Behaviors.same();
@@ -189,19 +241,45 @@ public final class ActorRuntimeRun {
                     .build();
         }));
         ActorSystem<Msg> system = ActorSystem.create(guardian, "actor-runtime-run", ActorTraining.systemConfig());
+        Map<String, Long> dead = new ConcurrentHashMap<>();
+        countDeadLetters(system, dead);
         Result r;
         try {
             r = result.get(warmup + seconds + 300L, TimeUnit.SECONDS);
         } finally {
             system.terminate();
+        }
+        boolean terminated;
+        try {
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            terminated = true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            terminated = false;
         }
-        if (r.failure() != null) {
-            System.out.println("FAILED: " + r.failure());
-            System.exit(1);
-        }
-        double[] lat = r.broadcastMillis().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        long floats = versions.get(0).stream().mapToLong(ActorSnapshot.Weights::floatCount).sum();
+        return r.withEnd(new TreeMap<>(dead), terminated);
+    }
+
+    /** Counts {@link DeadLetter}s and {@link Dropped} messages of {@code system} by message class into {@code into}. */
+    public static void countDeadLetters(ActorSystem<?> system, Map<String, Long> into) {
+        Behavior<Object> counter = Behaviors.setup(ctx -> {
+            system.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, ctx.getSelf().narrow()));
+            system.eventStream().tell(new EventStream.Subscribe<>(Dropped.class, ctx.getSelf().narrow()));
+            return Behaviors.receiveMessage(m -> {
+                Object msg = m instanceof DeadLetter d ? d.message() : m instanceof Dropped d ? d.message() : m;
+                into.merge((m instanceof Dropped ? "dropped " : "") + msg.getClass().getSimpleName(), 1L, Long::sum);
+                return Behaviors.same();
+            });
+        });
+        system.systemActorOf(counter, "dead-letter-counter", org.apache.pekko.actor.typed.Props.empty());
+    }
+
+    /** Prints a {@link #run} result as ActorRuntimeRun always has. */
+    public static void print(Result r, String which, int hidden, int worlds, int seconds, int broadcastMs) {
+        RuntimeSettings rs = RuntimeSettings.load().withWorlds(worlds);
+        int warmup = Math.max(3, seconds / 4);
+        int agents = r.agents();
+        double[] lat = r.sortedLatencies();
+        long floats = floatsPerAgent(hidden) * agents;
         System.out.printf(Locale.ROOT, "scenario %s (%d prosumers), hidden %d, %d worlds, %d s measured after %d s warm-up, "
                         + "max-unacked %d%n", which, agents, hidden, worlds, seconds, warmup, rs.maxUnackedTransitions());
         System.out.printf(Locale.ROOT, "rollout: %d env steps in %.2f s = %.0f steps/s = %.0f agent-steps/s%n", r.steps(),
@@ -209,24 +287,30 @@ public final class ActorRuntimeRun {
         System.out.printf(Locale.ROOT, "CPU: %.1f s of process CPU time in the window (%.2f cores busy) = %.0f agent-steps per "
                         + "CPU-second (all threads: worlds, prosumers, replay, broadcaster, GC, JIT)%n", r.cpuSeconds(),
                 r.cpuSeconds() / r.seconds(), r.steps() * agents / r.cpuSeconds());
-        System.out.printf(Locale.ROOT, "weights: %d floats per version (%.1f MB), broadcast every %d ms to %d prosumer actors; "
+        System.out.printf(Locale.ROOT, "weights: ~%d floats per version (%.1f MB), broadcast every %d ms to %d prosumer actors; "
                         + "%d measured broadcasts: latency to the last ack p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 floats, floats * 4 / 1e6, broadcastMs, agents * worlds, lat.length, pct(lat, 0.5), pct(lat, 0.9),
                 pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
+        System.out.println("end: dead letters/dropped " + r.deadLetters() + ", actor system terminated: " + r.terminated());
     }
 
-    private static long processCpuNanos() {
+    /** Floats of one agent's weights at {@code hidden} (trunk + both heads; k ≤ action dims, so approximate for the heads). */
+    static long floatsPerAgent(int hidden) {
+        int obs = ObservationLayout.SIZE;
+        return (long) hidden * obs + hidden + (long) hidden * hidden + hidden;
+    }
+
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    private static double pct(double[] sorted, double q) {
+    static double pct(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
-
     /** Random weights of the given width for agent {@code agent} (also used by ActorSnapshotBenchmark). */
     public static ActorSnapshot.Weights randomWeights(int agent, int hidden, ActionBounds bounds, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
