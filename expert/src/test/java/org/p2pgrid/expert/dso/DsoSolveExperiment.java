@@ -145,7 +145,7 @@ public final class DsoSolveExperiment {
                 String step = r.name().substring(r.name().indexOf('['));
                 Integer in = byName.get(pre + ".P_P2P_in" + step), out = byName.get(pre + ".P_P2P_out" + step);
                 if (in == null || out == null) continue;
-                double mu = (oc[in] - oc[out]) / 2;
+                double mu = (oc[in] - oc[out]) / 2 * Double.parseDouble(System.getProperty("muScale", "1"));
                 double[] mm = muMean.computeIfAbsent(pre, z -> new double[2]); mm[0] += mu; mm[1]++;
                 for (int k = 0; k < r.vars().length; k++) shift[r.vars()[k]] -= mu * r.coefs()[k];
                 constant += mu * r.lb();
