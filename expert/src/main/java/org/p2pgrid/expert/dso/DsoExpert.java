@@ -60,7 +60,16 @@ public final class DsoExpert {
      *                            the model's rows couple no reactive variables across steps; else one LP
      */
     public record Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
-                          double tighteningMarginPu, boolean twoStage, boolean perStepRepair) {
+                          double tighteningMarginPu, boolean twoStage, boolean perStepRepair, boolean dualHint) {
+        /**
+         * Options without stage 1's dual hint ({@link DsoExpert#dualHint}): it is off by default — 23–27 % fewer
+         * dual simplex iterations at N = 20/100/300, but at N = 300 no less CPU (benchmarks/RESULTS.md).
+         */
+        public Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
+                       double tighteningMarginPu, boolean twoStage, boolean perStepRepair) {
+            this(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair, false);
+        }
+
         /** Options with the two-stage solve on. */
         public Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
                        double tighteningMarginPu) {
@@ -74,23 +83,27 @@ public final class DsoExpert {
         }
 
         public static Options defaults() {
-            return new Options(SolveOptions.defaults(), true, true, 6, 1e-3, true, true);
+            return new Options(SolveOptions.defaults(), true, true, 6, 1e-3, true, true, false);
         }
 
         public Options withSolve(SolveOptions s) {
-            return new Options(s, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair);
+            return new Options(s, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair, dualHint);
         }
 
         public Options withLossCorrection(boolean on) {
-            return new Options(solve, on, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair);
+            return new Options(solve, on, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair, dualHint);
         }
 
         public Options withTwoStage(boolean on) {
-            return new Options(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, on, perStepRepair);
+            return new Options(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, on, perStepRepair, dualHint);
         }
 
         public Options withPerStepRepair(boolean on) {
-            return new Options(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, on);
+            return new Options(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, on, dualHint);
+        }
+
+        public Options withDualHint(boolean on) {
+            return new Options(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair, on);
         }
     }
 
@@ -276,12 +289,18 @@ public final class DsoExpert {
         int[] prosumerVars = relaxedVariables(problem, rs);
         ConvexModel relaxed = relaxedModel(problem, rs, prosumerVars);
         long c0 = cpuNanos();
+        LinearExpr hint = options.dualHint() ? dualHint(problem, relaxed, prosumerVars) : new LinearExpr();
+        if (hint.termCount() > 0) {
+            relaxed.addObjective(hint); // zero on the feasible set: same optimum, a better start (see dualHint)
+        }
         Solution s1 = backend.solve(relaxed, options.solve());
         double cpu1 = (cpuNanos() - c0) * 1e-9;
         double seconds = s1.solveSeconds();
         if (!s1.isOptimal()) {
             return Solution.failed(s1.status(), "[relaxed LP " + s1.status() + "]", seconds, s1.backend());
         }
+        // The stage-1 objective without the hint (the hint's rows hold at the solution to the solver's tolerances).
+        double objective1 = s1.objective() - hint.evaluate(s1.x());
         double[] x = new double[n]; // network columns 0: only the sweep reads them
         for (int i = 0; i < prosumerVars.length; i++) {
             x[prosumerVars[i]] = s1.x()[i];
@@ -295,7 +314,7 @@ public final class DsoExpert {
             // With reactive variables projected out of stage 1 (rs != null) x has no values for them yet.
             int violated = rs != null ? problem.horizon() : problem.violatedNetworkSteps(x, BAND_TOLERANCE_PU_SQ).size();
             if (violated == 0) {
-                return new Solution(s1.status(), s1.explanation() + " [" + what + ", feeder limits hold]", s1.objective(),
+                return new Solution(s1.status(), s1.explanation() + " [" + what + ", feeder limits hold]", objective1,
                         x, seconds, s1.backend(), s1.linearisationErrorBound());
             }
             s2 = repairInOneLp(problem, x);
@@ -310,12 +329,125 @@ public final class DsoExpert {
             return Solution.failed(Solution.Status.NOT_SOLVED, "[" + what + "]", seconds, s2.backend());
         }
         double objective = full.objectiveValue(x);
-        if (objective > s1.objective() + 1e-9 * Math.abs(s1.objective()) + 1e-9) {
+        if (objective > objective1 + 1e-9 * Math.abs(objective1) + 1e-9) {
             return Solution.failed(Solution.Status.NOT_SOLVED, "[" + what + " raised the objective]", seconds,
                     s2.backend());
         }
         return new Solution(Solution.Status.OPTIMAL, s1.explanation() + " [" + what + "]", objective, x, seconds,
                 s1.backend(), s1.linearisationErrorBound());
+    }
+
+    /**
+     * A linear form that is zero on stage 1's feasible set, Σ_r μ_r (b_r − a_r·x) over equality rows r, to add to
+     * stage 1's objective: every feasible point keeps its objective value (so the optimum and the set of optimal
+     * points are unchanged), but the dual simplex, which starts from the slack basis with row duals 0, now starts
+     * as if the duals of these rows were μ (reduced costs c − μ·A). Without it the starting point sells every
+     * prosumer's largest export to the grid and to peers (their costs −λS·dt and (λDSO − λP2P)·dt are negative)
+     * and the simplex spends thousands of iterations undoing that.
+     *
+     * <p>The rows: for prosumer i and horizon step k, its equality row that contains every variable of its
+     * exported P_P2P[k] with coefficients s·(their coefficients in P_P2P[k]) for one s ≠ 0 — its power balance
+     * (eq 9) in the reference and hand-written models — if exactly one such row exists (none or several: no hint
+     * for that step). μ = dt·λP2P[k] / s, the P2P price as the value of power at the prosumer's connection: the
+     * P2P columns' reduced costs become ±λDSO·dt-type terms, grid purchase (λB − λP2P)·dt ≥ 0, grid sale
+     * (λP2P − λS)·dt ≥ 0, local generation −λP2P·dt. Only a starting guess: exactness does not depend on it.
+     * The DSO's own rows (P2P balance) get no hint.
+     *
+     * @param vars the relaxed model's variables as indices of the problem's model ({@link #relaxedVariables})
+     */
+    static LinearExpr dualHint(DsoProblem problem, ConvexModel relaxed, int[] vars) {
+        int[] at = new int[problem.prosumerVariableCount()];
+        java.util.Arrays.fill(at, -1);
+        for (int i = 0; i < vars.length; i++) {
+            if (vars[i] < at.length) {
+                at[vars[i]] = i;
+            }
+        }
+        List<ConvexModel.Row> rows = relaxed.rows();
+        int[] count = new int[relaxed.variableCount() + 1];
+        for (ConvexModel.Row r : rows) {
+            if (r.lb() == r.ub() && !r.name().startsWith("dso.")) {
+                for (int v : r.vars()) {
+                    count[v + 1]++;
+                }
+            }
+        }
+        for (int v = 0; v < relaxed.variableCount(); v++) {
+            count[v + 1] += count[v];
+        }
+        int[] rowsOf = new int[count[relaxed.variableCount()]];
+        int[] fill = java.util.Arrays.copyOf(count, relaxed.variableCount());
+        for (int r = 0; r < rows.size(); r++) {
+            ConvexModel.Row row = rows.get(r);
+            if (row.lb() == row.ub() && !row.name().startsWith("dso.")) {
+                for (int v : row.vars()) {
+                    rowsOf[fill[v]++] = r;
+                }
+            }
+        }
+        double dt = problem.scenario().dtHours();
+        LinearExpr hint = new LinearExpr();
+        for (ProsumerModel pm : problem.prosumerModels()) {
+            for (int k = 0; k < problem.horizon(); k++) {
+                LinearExpr e = pm.export(ProsumerModel.P_P2P, k);
+                if (e.termCount() == 0 || e.var(0) >= at.length || at[e.var(0)] < 0) {
+                    continue;
+                }
+                int first = at[e.var(0)];
+                ConvexModel.Row match = null;
+                double scale = 0;
+                int matches = 0;
+                for (int c = count[first]; c < count[first + 1]; c++) {
+                    ConvexModel.Row row = rows.get(rowsOf[c]);
+                    double s = proportional(row, e, at);
+                    if (s != 0) {
+                        matches++;
+                        match = row;
+                        scale = s;
+                    }
+                }
+                if (matches != 1) {
+                    continue;
+                }
+                double mu = dt * problem.p2pPriceCnyPerKwh(k) / scale;
+                for (int j = 0; j < match.vars().length; j++) {
+                    hint.add(match.vars()[j], -mu * match.coefs()[j]);
+                }
+                hint.addConstant(mu * match.lb());
+            }
+        }
+        return hint;
+    }
+
+    /** s ≠ 0 if row's coefficient of every variable of e is s times e's (e's variables mapped by at), else 0. */
+    private static double proportional(ConvexModel.Row row, LinearExpr e, int[] at) {
+        java.util.Map<Integer, Double> eCoef = new java.util.HashMap<>();
+        for (int j = 0; j < e.termCount(); j++) {
+            int v = e.var(j) < at.length ? at[e.var(j)] : -1;
+            if (v < 0) {
+                return 0;
+            }
+            eCoef.merge(v, e.coef(j), Double::sum);
+        }
+        double s = 0;
+        int seen = 0;
+        for (int j = 0; j < row.vars().length; j++) {
+            Double c = eCoef.get(row.vars()[j]);
+            if (c == null) {
+                continue;
+            }
+            if (c == 0) {
+                return 0;
+            }
+            double sj = row.coefs()[j] / c;
+            if (s == 0) {
+                s = sj;
+            } else if (Math.abs(sj - s) > 1e-12 * Math.abs(s)) {
+                return 0;
+            }
+            seen++;
+        }
+        return seen == eCoef.size() ? s : 0;
     }
 
     /** Stage 1's variables: the prosumers', without those {@code rs} projects out (rs may be null). */

@@ -245,6 +245,12 @@ public final class DsoProblem {
     }
 
     public Scenario scenario() { return scenario; }
+
+    /** λP2P of eq (20) at horizon step k (the same for every prosumer: it depends on the tariff only). */
+    public double p2pPriceCnyPerKwh(int k) {
+        TouTariff tariff = scenario.tariff();
+        return P2pPrice.of(scenario.p2pPriceCoefficient(), tariff.buyAt(firstStep + k), tariff.sellAt(firstStep + k));
+    }
     public int firstStep() { return firstStep; }
     public int horizon() { return horizon; }
     /**

@@ -24,6 +24,9 @@ import org.p2pgrid.expert.solver.SolveOptions;
  * {@code -Dsegments=8}, {@code -Dsecants} (objective squares as secants), {@code -DtangentRows=true} (objective
  * squares as epigraph + tangent rows), {@code -DsubstituteLinks=true} (segment sums substituted for the squared
  * variable in every row, no link rows),
+ * {@code -DdualHint=true} (with stage1: add DsoExpert's dual hint to the objective), {@code -DdualShift=bal|soc} (the
+ * experiment the hint came from: balance rows by name, "soc" also the storage rows with the day's mean μ),
+ * {@code -Ddump=<i>} (prosumer i's rows at step 5 with objective coefficients),
  * {@code -Dmodels=reference} (place the reference .p2pm models instead of the hand-written fixture).
  * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
  * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
@@ -49,7 +52,11 @@ public final class DsoSolveExperiment {
         String stage1 = System.getProperty("stage1", "");
         if (!stage1.isEmpty()) { // the two-stage solve's relaxed LP ("project" as DsoExpert does, "plain" without projection)
             DsoExpert.ReactiveStructure rs = "project".equals(stage1) ? DsoExpert.ReactiveStructure.of(p) : null;
-            source = DsoExpert.relaxedModel(p, rs, DsoExpert.relaxedVariables(p, rs));
+            int[] relaxedVars = DsoExpert.relaxedVariables(p, rs);
+            source = DsoExpert.relaxedModel(p, rs, relaxedVars);
+            if (Boolean.getBoolean("dualHint")) { // stage 1's dual hint as DsoExpert adds it
+                source.addObjective(DsoExpert.dualHint(p, source, relaxedVars));
+            }
         }
         if (Boolean.getBoolean("tangentRows")) { // objective squares as epigraph t >= x^2 (tangent-cut rows) instead of segment columns
             ConvexModel m = source.subModel(java.util.stream.IntStream.range(0, source.variableCount()).toArray(),
@@ -104,6 +111,67 @@ public final class DsoSolveExperiment {
                 if (l == null) { o2.add(obj.var(k), obj.coef(k)); continue; }
                 o2.addConstant(obj.coef(k) * l.lb());
                 for (int j = 1; j < l.vars().length; j++) o2.add(l.vars()[j], -l.coefs()[j] * obj.coef(k));
+            }
+            e.addObjective(o2);
+            lp = e;
+        }
+        if (System.getProperty("dump") != null) { // rows of prosumer p<dump> at step 5 with objective coefficients
+            double[] oc = new double[lp.variableCount()];
+            LinearExpr ob = lp.linearObjective();
+            for (int k = 0; k < ob.termCount(); k++) oc[ob.var(k)] += ob.coef(k);
+            String pre = "p" + System.getProperty("dump") + ".";
+            for (ConvexModel.Row r : lp.rows()) {
+                if (!(r.name().startsWith(pre) && r.name().contains("[5]")) && !r.name().equals("dso.p2pBalance[5]")) continue;
+                StringBuilder b = new StringBuilder(r.name() + " [" + r.lb() + ", " + r.ub() + "]:");
+                for (int k = 0; k < r.vars().length && k < 12; k++) {
+                    int v = r.vars()[k];
+                    b.append(String.format(" %+.4g*%s{c=%.4g,[%.3g,%.3g]}", r.coefs()[k], lp.varName(v), oc[v], lp.lowerBound(v), lp.upperBound(v)));
+                }
+                System.out.println(b);
+            }
+        }
+        if (System.getProperty("dualShift") != null) { // objective += Σ_r μ_r (b_r − a_r·x) over equality rows: same value on the feasible set
+            java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+            for (int v = 0; v < lp.variableCount(); v++) byName.put(lp.varName(v), v);
+            double[] oc = new double[lp.variableCount()];
+            LinearExpr ob = lp.linearObjective();
+            for (int k = 0; k < ob.termCount(); k++) oc[ob.var(k)] += ob.coef(k);
+            double constant = ob.constant();
+            double[] shift = new double[lp.variableCount()];
+            java.util.Map<String, double[]> muMean = new java.util.HashMap<>(); // prosumer -> {sum, n}
+            for (ConvexModel.Row r : lp.rows()) {
+                if (!r.name().matches("p\\d+\\.balance\\[\\d+\\]") || r.lb() != r.ub()) continue;
+                String pre = r.name().substring(0, r.name().indexOf('.'));
+                String step = r.name().substring(r.name().indexOf('['));
+                Integer in = byName.get(pre + ".P_P2P_in" + step), out = byName.get(pre + ".P_P2P_out" + step);
+                if (in == null || out == null) continue;
+                double mu = (oc[in] - oc[out]) / 2 * Double.parseDouble(System.getProperty("muScale", "1"));
+                double[] mm = muMean.computeIfAbsent(pre, z -> new double[2]); mm[0] += mu; mm[1]++;
+                for (int k = 0; k < r.vars().length; k++) shift[r.vars()[k]] -= mu * r.coefs()[k];
+                constant += mu * r.lb();
+            }
+            if ("soc".equals(System.getProperty("dualShift"))) {
+                for (ConvexModel.Row r : lp.rows()) {
+                    if (!r.name().contains(".soc_") || r.lb() != r.ub()) continue;
+                    String pre = r.name().substring(0, r.name().indexOf('.'));
+                    double[] mm = muMean.get(pre);
+                    if (mm == null) continue;
+                    double b = 0;
+                    for (int k = 0; k < r.vars().length; k++) if (lp.varName(r.vars()[k]).contains(".P_dis")) b = r.coefs()[k];
+                    if (b == 0) continue;
+                    double w = -(mm[0] / mm[1]) / b;
+                    for (int k = 0; k < r.vars().length; k++) shift[r.vars()[k]] -= w * r.coefs()[k];
+                    constant += w * r.lb();
+                }
+            }
+            LinearExpr o2 = LinearExpr.constant(constant);
+            for (int v = 0; v < lp.variableCount(); v++) if (oc[v] + shift[v] != 0) o2.add(v, oc[v] + shift[v]);
+            ConvexModel e = new ConvexModel();
+            for (int v = 0; v < lp.variableCount(); v++) e.addVariable(lp.varName(v), lp.lowerBound(v), lp.upperBound(v));
+            for (ConvexModel.Row r : lp.rows()) {
+                LinearExpr x = new LinearExpr();
+                for (int k = 0; k < r.vars().length; k++) x.add(r.vars()[k], r.coefs()[k]);
+                e.addConstraint(r.name(), x, r.lb(), r.ub());
             }
             e.addObjective(o2);
             lp = e;
