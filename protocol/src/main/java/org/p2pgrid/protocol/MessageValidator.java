@@ -125,6 +125,22 @@ public final class MessageValidator {
             if (m.getRestored() == m.getCheckpoint().isEmpty()) {
                 p.add("LearnerStatus: restored=" + m.getRestored() + " but checkpoint='" + m.getCheckpoint() + "'");
             }
+        } else if (msg instanceof org.p2pgrid.protocol.v1.TransitionBatch m) {
+            transitionBatch(m, p);
+        } else if (msg instanceof org.p2pgrid.protocol.v1.EpisodeSummary m) {
+            episodeSummary(m, p);
+        } else if (msg instanceof org.p2pgrid.protocol.v1.TransitionBatchAck m) {
+            p.positive("TransitionBatchAck.sequence", m.getSequence());
+        } else if (msg instanceof org.p2pgrid.protocol.v1.EpisodeLease m) {
+            p.nonNegative("EpisodeLease.world", m.getWorld());
+            p.nonNegative("EpisodeLease.episode", m.getEpisode());
+            p.positive("EpisodeLease.attempt", m.getAttempt());
+            p.inRange("EpisodeLease.day", m.getDay(), 0, 365);
+        } else if (msg instanceof org.p2pgrid.protocol.v1.WeightsRequest m) {
+            p.nonNegative("WeightsRequest.world", m.getWorld());
+            if (m.getReplyTo().isEmpty()) {
+                p.add("WeightsRequest.reply_to: empty");
+            }
         } else {
             p.add(msg.getDescriptorForType().getFullName() + ": no validation rules for this message type");
         }
@@ -132,6 +148,51 @@ public final class MessageValidator {
     }
 
     // ---- per type ----
+
+    private void transitionBatch(org.p2pgrid.protocol.v1.TransitionBatch m, P p) {
+        if (m.getSchemaVersion() != 1) {
+            p.add("TransitionBatch.schema_version: " + m.getSchemaVersion() + " (this build reads 1)");
+        }
+        p.nonNegative("TransitionBatch.world", m.getWorld());
+        if (m.getIncarnation() == 0) {
+            p.add("TransitionBatch.incarnation: 0");
+        }
+        p.positive("TransitionBatch.sequence", m.getSequence());
+        p.nonNegative("TransitionBatch.episode", m.getEpisode());
+        p.positive("TransitionBatch.attempt", m.getAttempt());
+        p.inRange("TransitionBatch.transitions", m.getTransitionsCount(), 0, limits.maxBatchRows());
+        if (m.hasSummary() && m.getTransitionsCount() > 0) {
+            p.add("TransitionBatch: a commit batch (summary set) carries no transitions");
+        }
+        if (m.getReplyTo().isEmpty()) {
+            p.add("TransitionBatch.reply_to: empty");
+        }
+        for (int i = 0; i < m.getTransitionsCount(); i++) {
+            org.p2pgrid.protocol.v1.Transition t = m.getTransitions(i);
+            transition(t, p);
+            if (t.getEpisodeId() != m.getEpisode()) {
+                p.add("TransitionBatch.transitions[" + i + "].episode_id " + t.getEpisodeId() + " != " + m.getEpisode());
+            }
+        }
+        for (int i = 0; i < m.getLabelsCount(); i++) {
+            labelRequest(m.getLabels(i), p);
+        }
+        if (m.hasSummary()) {
+            episodeSummary(m.getSummary(), p);
+        }
+    }
+
+    private void episodeSummary(org.p2pgrid.protocol.v1.EpisodeSummary m, P p) {
+        p.nonNegative("EpisodeSummary.steps", m.getSteps());
+        p.nonNegative("EpisodeSummary.violated_steps", m.getViolatedSteps());
+        p.nonNegative("EpisodeSummary.label_requests", m.getLabelRequests());
+        p.finite("EpisodeSummary.cost", m.getCost());
+        p.finite("EpisodeSummary.reward", m.getReward());
+        p.finite("EpisodeSummary.discounted_reward", m.getDiscountedReward());
+        p.finite("EpisodeSummary.violation_rate_pu", m.getViolationRatePu());
+        p.finite("EpisodeSummary.seconds", m.getSeconds());
+    }
+
 
     private void transition(Transition m, P p) {
         schema("Transition", m.getSchemaVersion(), SchemaVersions.TRANSITION, p);

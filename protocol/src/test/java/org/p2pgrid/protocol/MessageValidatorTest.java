@@ -201,4 +201,27 @@ class MessageValidatorTest {
         assertEquals(List.of("LearnerStatus.node_address: empty"),
                 v.check(ok.toBuilder().clearNodeAddress().build()));
     }
+
+    @Test
+    void trainingMessages() {
+        MessageValidator v = new MessageValidator();
+        org.p2pgrid.protocol.v1.TransitionBatch ok = org.p2pgrid.protocol.v1.TransitionBatch.newBuilder().setSchemaVersion(1)
+                .setWorld(0).setIncarnation(9).setSequence(1).setEpisode(3).setAttempt(1).setDay(5)
+                .addTransitions(Samples.transition(1, false).setEpisodeId(3)).setReplyTo("pekko://p2pgrid/user/w").build();
+        assertEquals(List.of(), v.check(ok));
+        assertEquals(List.of("TransitionBatch.incarnation: 0", "TransitionBatch.sequence: 0, expected > 0"),
+                v.check(ok.toBuilder().setIncarnation(0).setSequence(0).build()));
+        assertEquals(List.of("TransitionBatch.transitions[0].episode_id 4 != 3"),
+                v.check(ok.toBuilder().setTransitions(0, Samples.transition(1, false).setEpisodeId(4)).build()));
+        assertEquals(List.of("TransitionBatch: a commit batch (summary set) carries no transitions"),
+                v.check(ok.toBuilder().setSummary(org.p2pgrid.protocol.v1.EpisodeSummary.newBuilder().setSteps(96)).build()));
+        assertEquals(List.of("EpisodeSummary.cost: NaN, expected a finite number"),
+                v.check(ok.toBuilder().clearTransitions().setSummary(org.p2pgrid.protocol.v1.EpisodeSummary.newBuilder()
+                        .setSteps(96).setCost(Double.NaN)).build()));
+        assertEquals(List.of("TransitionBatch.reply_to: empty"), v.check(ok.toBuilder().clearReplyTo().build()));
+        assertEquals(List.of("EpisodeLease.attempt: 0, expected > 0"),
+                v.check(org.p2pgrid.protocol.v1.EpisodeLease.newBuilder().setEpisode(1).setDay(3).build()));
+        assertEquals(List.of("WeightsRequest.reply_to: empty"),
+                v.check(org.p2pgrid.protocol.v1.WeightsRequest.newBuilder().setWorld(1).build()));
+    }
 }

@@ -61,7 +61,7 @@ class RoundTripTest {
         Set<String> declared = new HashSet<>();
         for (FileDescriptor f : List.of(StepProto.getDescriptor(), LabelProto.getDescriptor(),
                 WeightsProto.getDescriptor(), ReplayProto.getDescriptor(), StatsProto.getDescriptor(),
-                ClusterProto.getDescriptor())) {
+                ClusterProto.getDescriptor(), org.p2pgrid.protocol.v1.TrainingProto.getDescriptor())) {
             assertEquals("p2pgrid.v1", f.getPackage());
             for (Descriptor d : f.getMessageTypes()) {
                 declared.add(d.getName());

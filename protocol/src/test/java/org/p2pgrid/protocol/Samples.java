@@ -146,6 +146,20 @@ final class Samples {
                 .setNodeAddress("pekko://p2pgrid@127.0.0.1:2551").setRestored(true).setCheckpoint("ep-000007")
                 .setRestoredNextEpisode(7).setRestoredSteps(6720).setIncarnationStartedMs(1_700_000_000_000L)
                 .setRequestsServed(4).build());
+        org.p2pgrid.protocol.v1.EpisodeSummary summary = org.p2pgrid.protocol.v1.EpisodeSummary.newBuilder().setSteps(96)
+                .setCost(2012.5).setReward(-20.1).setDiscountedReward(-18.2).setViolationRatePu(0.001).setViolatedSteps(2)
+                .setLabelRequests(24).setSeconds(0.4).build();
+        all.add(summary);
+        all.add(org.p2pgrid.protocol.v1.EpisodeLease.newBuilder().setWorld(2).setEpisode(17).setAttempt(2).setDay(40).build());
+        all.add(org.p2pgrid.protocol.v1.TransitionBatch.newBuilder().setSchemaVersion(1).setWorld(2).setIncarnation(77)
+                .setSequence(5).setEpisode(41).setAttempt(1).setDay(40).addTransitions(transition(7, false))
+                .setReplyTo("pekko://p2pgrid@127.0.0.1:2553/system/sharding/world/765/world-2#5").build());
+        all.add(org.p2pgrid.protocol.v1.TransitionBatch.newBuilder().setSchemaVersion(1).setWorld(2).setIncarnation(77)
+                .setSequence(6).setEpisode(1).setAttempt(1).setDay(40).setSummary(summary)
+                .setReplyTo("pekko://p2pgrid@127.0.0.1:2553/system/sharding/world/765/world-2#5").build());
+        all.add(org.p2pgrid.protocol.v1.TransitionBatchAck.newBuilder().setIncarnation(77).setSequence(6).build());
+        all.add(org.p2pgrid.protocol.v1.WeightsRequest.newBuilder().setWorld(2).setHaveVersion(0)
+                .setReplyTo("pekko://p2pgrid@127.0.0.1:2553/system/sharding/world/765/world-2#5").build());
         return all;
     }
 
@@ -153,6 +167,7 @@ final class Samples {
     static List<String> topLevelTypes() {
         return List.of("Observation", "Action", "Transition", "LabelRequest", "LabelReply", "PolicyWeightsChunk",
                 "PolicyWeightsAck", "SampleRequest", "ReplaySample", "PriorityUpdate", "TransitionAck", "Credit",
-                "EpisodeStats", "ValidationStats", "CheckpointManifest", "LearnerStatusRequest", "LearnerStatus");
+                "EpisodeStats", "ValidationStats", "CheckpointManifest", "LearnerStatusRequest", "LearnerStatus",
+                "EpisodeLease", "EpisodeSummary", "TransitionBatch", "TransitionBatchAck", "WeightsRequest");
     }
 }

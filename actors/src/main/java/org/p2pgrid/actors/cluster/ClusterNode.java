@@ -28,6 +28,11 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.typed.Subscribe;
+import java.util.function.Supplier;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.p2pgrid.env.pomdp.Scenario;
+import org.p2pgrid.learner.train.TrainingConfig;
 import org.p2pgrid.protocol.v1.LearnerStatus;
 
 /**
@@ -52,14 +57,79 @@ public final class ClusterNode {
         System.out.flush();
     }
 
-    public static void main(String[] args) {
-        if (args.length < 2 || !ROLES.contains(args[0])) {
-            System.err.println("usage: ClusterNode learner|rollout|expert PORT [SEED...]   (SEED = host:port)");
-            System.exit(2);
+    static final String USAGE = "usage: ClusterNode learner|rollout|expert PORT [SEED...] [--run-dir DIR] [--episodes N]"
+            + " [--worlds W] [--scenario default|synthetic:BUSES:PROSUMERS:SEED|FILE] [--training FILE] [--no-train]\n"
+            + "  SEED = host:port of a running node; --run-dir (shared by all learner nodes) turns training on";
+
+    /** Positional arguments (role, port, seeds) and the config the options stand for. */
+    record Args(String role, int port, List<String> seeds, Config overrides) {}
+
+    static Args parse(String[] args) {
+        List<String> pos = new ArrayList<>();
+        StringBuilder o = new StringBuilder();
+        Config file = ConfigFactory.empty();
+        boolean runDir = false;
+        boolean noTrain = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                pos.add(a);
+                continue;
+            }
+            if (a.equals("--no-train")) {
+                noTrain = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--run-dir" -> {
+                    o.append("p2pgrid.cluster.run-dir = ").append(quote(Path.of(v).toAbsolutePath().toString())).append('\n');
+                    runDir = true;
+                }
+                case "--episodes" -> o.append("p2pgrid.training.episodes = ").append(Integer.parseInt(v)).append('\n');
+                case "--worlds" -> o.append("p2pgrid.runtime.worlds = ").append(Integer.parseInt(v)).append('\n');
+                case "--scenario" -> o.append("p2pgrid.cluster.scenario = ").append(quote(v)).append('\n');
+                case "--training" -> file = ConfigFactory.parseFile(Path.of(v).toFile());
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
         }
-        String role = args[0];
-        int port = Integer.parseInt(args[1]);
-        Config base = ConfigFactory.load();
+        if (runDir) {
+            o.append("p2pgrid.cluster.train = ").append(!noTrain).append('\n');
+        } else if (noTrain) {
+            o.append("p2pgrid.cluster.train = false\n");
+        }
+        if (pos.size() < 2 || !ROLES.contains(pos.get(0))) {
+            throw new IllegalArgumentException("expected ROLE PORT [SEED...]");
+        }
+        return new Args(pos.get(0), Integer.parseInt(pos.get(1)), pos.subList(2, pos.size()),
+                ConfigFactory.parseString(o.toString()).withFallback(file));
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    public static void main(String[] argv) {
+        Args parsed;
+        try {
+            parsed = parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ClusterNode: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        String role = parsed.role();
+        int port = parsed.port();
+        String[] args = new String[2 + parsed.seeds().size()];
+        args[0] = role;
+        args[1] = Integer.toString(port);
+        for (int i = 0; i < parsed.seeds().size(); i++) {
+            args[2 + i] = parsed.seeds().get(i);
+        }
+        Config base = parsed.overrides().withFallback(ConfigFactory.load());
         if (!"cluster".equals(base.getString("pekko.actor.provider"))) {
             System.err.println("ClusterNode: pekko.actor.provider is not 'cluster'; start with "
                     + "-Dconfig.file=cluster-config/cluster-tcp.conf (or cluster-aeron.conf / cluster-tls.conf)");
@@ -100,9 +170,25 @@ public final class ClusterNode {
         system.systemActorOf(membership(), "membership-printer", org.apache.pekko.actor.typed.Props.empty());
         cluster.manager().tell(new JoinSeedNodes(seeds.isEmpty() ? List.of(self) : seeds));
 
+        ClusterSettings cs = ClusterSettings.from(config);
         ActorRef<Object> learner = ClusterSingleton.get(system).init(
-                SingletonActor.of(LearnerHost.create(config.getString("p2pgrid.cluster.run-dir")), "learner")
+                SingletonActor.of(LearnerHost.create(cs, config), "learner")
                         .withSettings(ClusterSingletonSettings.create(system).withRole("learner")));
+        // the worlds: sharded entities on rollout nodes (a proxy on the others), re-created on a survivor
+        // with the next message after their node died
+        TrainingConfig training = TrainingConfig.from(config);
+        int labelEvery = training.labels().teacher() != TrainingConfig.Teacher.NONE ? training.labels().everySteps() : 0;
+        Scenario[] scenario = {null};
+        Supplier<Scenario> lazyScenario = () -> {
+            synchronized (scenario) {
+                if (scenario[0] == null) {
+                    scenario[0] = cs.loadScenario();
+                }
+                return scenario[0];
+            }
+        };
+        ClusterSharding.get(system).init(Entity.of(ClusterWorld.TYPE, ec -> ClusterWorld.create(ec.getEntityId(),
+                lazyScenario.get(), training.seed(), labelEvery, cs, learner)).withRole("rollout"));
         if (role.equals("rollout")) {
             Duration every = config.getDuration("p2pgrid.cluster.status-every");
             system.systemActorOf(RolloutHost.create(learner, every), "rollout", org.apache.pekko.actor.typed.Props.empty());

@@ -83,12 +83,7 @@ public final class ActorTraining implements AutoCloseable {
     public static ActorTraining start(Scenario scenario, TrainingConfig config, Supplier<Teacher> teacherFactory,
                                       Path runDir, String fingerprint, Trainer.Listener listener, RuntimeSettings settings) {
         Djl.configure();
-        List<Integer> validationDays = TrainingConfig.days(config.validationDays(), TrainingConfig.PATH + ".validation-days");
-        double ruleBased = Double.NaN;
-        if (config.validationEvery() > 0 && !validationDays.isEmpty()) {
-            ruleBased = Evaluation.Summary.of(Evaluation.run(scenario, Scenarios.ruleBased(scenario), validationDays),
-                    P2pTradingEnv.STEPS_PER_DAY).meanCost();
-        }
+        double ruleBased = ruleBasedValidationCost(scenario, config);
         CompletableFuture<Trainer.Outcome> result = new CompletableFuture<>();
         TrainingCoordinator.Params params = new TrainingCoordinator.Params(scenario, config, teacherFactory, runDir,
                 fingerprint, listener, settings, ruleBased, result);
@@ -98,6 +93,16 @@ public final class ActorTraining implements AutoCloseable {
                 new IllegalStateException("actor runtime: the actor system terminated before the run completed"
                         + (err != null ? ": " + err : ""))));
         return new ActorTraining(system, result);
+    }
+
+    /** The rule-based policy's mean validation cost (the history's reference column); NaN without validation. */
+    public static double ruleBasedValidationCost(Scenario scenario, TrainingConfig config) {
+        List<Integer> validationDays = TrainingConfig.days(config.validationDays(), TrainingConfig.PATH + ".validation-days");
+        if (config.validationEvery() > 0 && !validationDays.isEmpty()) {
+            return Evaluation.Summary.of(Evaluation.run(scenario, Scenarios.ruleBased(scenario), validationDays),
+                    P2pTradingEnv.STEPS_PER_DAY).meanCost();
+        }
+        return Double.NaN;
     }
 
     /** Checkpoint after the episodes in flight and end with {@code stopped} (e.g. from a shutdown hook). */

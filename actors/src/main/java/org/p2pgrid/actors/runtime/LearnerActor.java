@@ -43,11 +43,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     /** Same stream constant as {@link Trainer}'s replay sampling. */
     static final long REPLAY_STREAM = 0x5A3B1E00L;
 
-    public sealed interface Command permits RegisterProsumers, GetWeights, CatchUp, TakeStats, Validate, WriteState,
+    public sealed interface Command permits RegisterProsumers, RegisterWeightsListener, GetWeights, CatchUp, TakeStats, Validate, WriteState,
             GotBatch {}
 
     /** Future broadcasts go to these prosumers (added to those registered before). */
     public record RegisterProsumers(List<ActorRef<ProsumerActor.Command>> prosumers) implements Command {}
+
+    /** Every future broadcast is also told to {@code listener} (the cluster backend forwards it to remote worlds). */
+    public record RegisterWeightsListener(ActorRef<Weights> listener) implements Command {}
 
     public record GetWeights(ActorRef<Weights> replyTo) implements Command {}
 
@@ -87,6 +90,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     private final OpLearner learner;
     private final LearnedPolicy policy;
     private final List<ActorRef<ProsumerActor.Command>> prosumers = new ArrayList<>();
+    private final List<ActorRef<Weights>> listeners = new ArrayList<>();
     private final List<CatchUp> waiters = new ArrayList<>();
     private final ActorRef<ReplayActor.Sampled> batchAdapter;
     private long published = -1;
@@ -160,6 +164,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
                     prosumers.addAll(m.prosumers());
                     return this;
                 })
+                .onMessage(RegisterWeightsListener.class, m -> {
+                    listeners.add(m.listener());
+                    return this;
+                })
                 .onMessage(GetWeights.class, m -> {
                     m.replyTo().tell(weights());
                     return this;
@@ -225,10 +233,13 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     }
 
     private void publish() {
-        if (prosumers.isEmpty()) {
+        if (prosumers.isEmpty() && listeners.isEmpty()) {
             return;
         }
         Weights w = weights();
+        for (ActorRef<Weights> l : listeners) {
+            l.tell(w);
+        }
         int agents = w.perAgent().size();
         for (int k = 0; k < prosumers.size(); k++) {
             // prosumers are registered world by world, in agent order

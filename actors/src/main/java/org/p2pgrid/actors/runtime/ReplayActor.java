@@ -29,8 +29,17 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
 
     public sealed interface Command permits Add, Sample, UpdatePriorities, AttachLabel, WriteSnapshot, GetStats {}
 
-    /** Store {@code transition}; the world's sequence number {@code seq} comes back in the ack. */
-    public record Add(Transition transition, long seq, ActorRef<Added> replyTo) implements Command {}
+    /**
+     * Store {@code transition}; the world's sequence number {@code seq} comes back in the ack.
+     * {@code label}: a label request riding with the transition (cluster mode, where the world has no
+     * expert pool; ignored here), or null.
+     */
+    public record Add(Transition transition, long seq, ActorRef<Added> replyTo,
+                      org.p2pgrid.learner.train.LabelRequest label) implements Command {
+        public Add(Transition transition, long seq, ActorRef<Added> replyTo) {
+            this(transition, seq, replyTo, null);
+        }
+    }
 
     /** Ack of {@link Add}: the replay reference of the stored transition. */
     public record Added(long seq, long ref) {}

@@ -88,7 +88,15 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     /** Everything a run needs. {@code result} is completed with the outcome. */
     public record Params(Scenario scenario, TrainingConfig config, Supplier<Teacher> teacherFactory, Path runDir,
                          String fingerprint, Trainer.Listener listener, RuntimeSettings settings,
-                         double ruleBasedValidationCost, CompletableFuture<Trainer.Outcome> result) {}
+                         double ruleBasedValidationCost, CompletableFuture<Trainer.Outcome> result,
+                         RolloutBackend backend) {
+        public Params(Scenario scenario, TrainingConfig config, Supplier<Teacher> teacherFactory, Path runDir,
+                      String fingerprint, Trainer.Listener listener, RuntimeSettings settings,
+                      double ruleBasedValidationCost, CompletableFuture<Trainer.Outcome> result) {
+            this(scenario, config, teacherFactory, runDir, fingerprint, listener, settings, ruleBasedValidationCost,
+                    result, RolloutBackend.local());
+        }
+    }
 
     static final String STAGING = ".actor-checkpoint-staging";
 
@@ -106,8 +114,14 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private final ActorRef<LearnerActor.Command> learner;
     private final ActorRef<ExpertPoolActor.Command> experts;
     private final ActorRef<WorldActor.Event> worldEvents;
-    private final List<ActorRef<WorldActor.Command>> worlds = new ArrayList<>();
+    private RolloutBackend.Runner worlds;
     private final ArrayDeque<Integer> idleWorlds = new ArrayDeque<>();
+    /** Episodes not to hand out: recovered as done, or already handed out by a previous incarnation. */
+    private final Set<Long> handled = new HashSet<>();
+    /** Episodes recorded in the history (a late duplicate report of an episode is ignored). */
+    private final Set<Long> recorded = new HashSet<>();
+    /** Episodes handed out and not yet reported: episode → world slot. */
+    private final java.util.Map<Long, Integer> handedOut = new java.util.HashMap<>();
     private final Set<Long> labelledEpisodes = new HashSet<>();
     private final Executor blocking;
 
@@ -314,30 +328,39 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         LearnerActor.Weights w = m.weights();
         learnerUpdates = w.version();
         int agents = p.scenario().prosumers().size();
-        List<ActorRef<ProsumerActor.Command>> all = new ArrayList<>();
-        for (int k = 0; k < rs.worlds(); k++) {
-            List<ActorRef<ProsumerActor.Command>> prosumers = new ArrayList<>(agents);
-            for (int i = 0; i < agents; i++) {
-                ActorRef<ProsumerActor.Command> ref = ctx.spawn(ProsumerActor.create(i, w.version(), w.perAgent().get(i)),
-                        "world-" + k + "-prosumer-" + i);
-                ctx.watch(ref);
-                prosumers.add(ref);
-            }
-            all.addAll(prosumers);
-            ActorRef<WorldActor.Command> world = ctx.spawn(WorldActor.create(new WorldActor.Setup(k, p.scenario(),
-                    List.copyOf(prosumers), replay, experts, worldEvents, config.seed(),
-                    labelling ? config.labels().everySteps() : 0, rs.maxUnackedTransitions(), rs.askTimeout())),
-                    "world-" + k);
-            ctx.watch(world);
-            worlds.add(world);
-            idleWorlds.add(k);
+        RolloutBackend.Started started;
+        try {
+            started = p.backend().start(ctx, new RolloutBackend.Context(p.scenario(), config, rs, replay, experts,
+                    learner, worldEvents, w, startEpisode, steps, labelling));
+        } catch (IOException | RuntimeException e) {
+            return fail("starting the worlds: " + e.getMessage(), e);
         }
-        learner.tell(new LearnerActor.RegisterProsumers(List.copyOf(all)));
+        worlds = started.runner();
+        for (int k = 0; k < started.slots(); k++) {
+            if (!started.inFlight().containsValue(k)) {
+                idleWorlds.add(k);
+            }
+        }
+        handled.addAll(started.inFlight().keySet());
+        handedOut.putAll(started.inFlight());
+        inFlight += started.inFlight().size();
         running = true;
-        ctx.getLog().info("actor runtime: {} worlds x {} prosumers, {} expert workers, episodes {}..{}", rs.worlds(),
+        ctx.getLog().info("actor runtime: {} worlds x {} prosumers, {} expert workers, episodes {}..{}", started.slots(),
                 agents, labelling ? rs.expertWorkers() : 0, startEpisode, config.episodes());
+        for (WorldActor.EpisodeDone d : started.recovered()) {
+            handled.add(d.episode()); // all of them before the first event can start anything
+        }
+        for (WorldActor.EpisodeDone d : started.recovered()) {
+            onWorldEvent(new WorldEvent(d));
+        }
         tryStart();
         return this;
+    }
+
+    private void skipHandled() {
+        while (nextToStart < nextBarrier && handled.contains((long) nextToStart)) {
+            nextToStart++;
+        }
     }
 
     /** Updates the reference loop has done once the first {@code episodes} episodes' transitions are in. */
@@ -349,6 +372,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         if (!running || inBarrier) {
             return;
         }
+        skipHandled();
         while (!idleWorlds.isEmpty() && !stopRequested && nextToStart < config.episodes() && nextToStart < nextBarrier) {
             int e = nextToStart;
             int w = rs.worlds();
@@ -364,9 +388,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 return; // waits for CaughtUp
             }
             int world = idleWorlds.poll();
-            worlds.get(world).tell(new WorldActor.RunEpisode(e, Trainer.episodeDay(config.seed(), e)));
+            handedOut.put((long) e, world);
+            worlds.run(world, e, Trainer.episodeDay(config.seed(), e));
             nextToStart++;
             inFlight++;
+            skipHandled();
         }
         if (inFlight == 0 && (nextToStart >= nextBarrier || stopRequested)) {
             beginBarrier();
@@ -384,7 +410,21 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             return fail(f.reason(), null);
         }
         WorldActor.EpisodeDone d = (WorldActor.EpisodeDone) m.event();
-        idleWorlds.add(d.world());
+        Integer slot = handedOut.remove(d.episode());
+        if (slot != null) {
+            idleWorlds.add(slot);
+        }
+        if (!recorded.add(d.episode())) {
+            getContext().getLog().warn("episode {} reported twice: ignored", d.episode());
+            tryStart();
+            return this;
+        }
+        if (slot == null) {
+            // done without being handed out by this coordinator: recovered from a log, or completed by a
+            // world that a previous incarnation had leased it to — never hand it out again
+            handled.add(d.episode());
+            inFlight++;
+        }
         steps += d.steps();
         getContext().ask(LearnerActor.UpdateMeans.class, learner, rs.setupTimeout(), LearnerActor.TakeStats::new,
                 (u, err) -> u != null ? new LearnerStats(d, u) : new AskFailed("learner statistics", err));
@@ -529,6 +569,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             return fail("writing a checkpoint under " + checkpoints.root(), m.error());
         }
         lastCheckpoint = m.dir();
+        p.backend().checkpointed(barrierAt);
         try {
             p.listener().checkpointed(m.dir());
         } catch (RuntimeException ex) {

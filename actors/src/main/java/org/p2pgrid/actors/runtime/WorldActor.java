@@ -40,7 +40,14 @@ import org.p2pgrid.learner.replay.Transition;
 public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
     static final long NOISE_STREAM = 0x40153E5EEDL;
 
-    public sealed interface Command permits RunEpisode, GetStatus, ActionReply, Acked, Watchdog {}
+    public sealed interface Command permits RunEpisode, GetStatus, UseWeights, ActionReply, Acked, Watchdog {}
+
+    /**
+     * New policy weights for every prosumer of this world (one per agent, in agent order). Told to
+     * all prosumers at once by this actor: the Acts of the step in progress were sent before, so each
+     * prosumer decides the current step on the old version and the next one on the new version.
+     */
+    public record UseWeights(long version, List<org.p2pgrid.learner.nn.ActorSnapshot.Weights> perAgent) implements Command {}
 
     /** Run training day {@code day} as episode {@code episode}; the world answers {@link EpisodeDone} to its parent. */
     public record RunEpisode(long episode, int day) implements Command {}
@@ -130,6 +137,12 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
         return newReceiveBuilder()
                 .onMessage(RunEpisode.class, this::onRun)
                 .onMessage(ActionReply.class, this::onAction)
+                .onMessage(UseWeights.class, m -> {
+                    for (int i = 0; i < agents; i++) {
+                        s.prosumers().get(i).tell(new ProsumerActor.PolicyWeights(m.version(), m.perAgent().get(i), null));
+                    }
+                    return this;
+                })
                 .onMessage(Acked.class, this::onAck)
                 .onMessage(GetStatus.class, m -> {
                     m.replyTo().tell(status());
@@ -210,11 +223,18 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
         metrics.add(r);
         Transition tr = Transition.fromStep(episode, day, obs, r);
         long mySeq = seq++;
+        LabelRequest attached = null;
         if (states != null) {
-            // the reference is filled in when the replay acknowledges
-            awaitingRef.put(mySeq, new LabelRequest(-1, day, t, states, copy(obs)));
+            if (s.experts() != null) {
+                // the reference is filled in when the replay acknowledges
+                awaitingRef.put(mySeq, new LabelRequest(-1, day, t, states, copy(obs)));
+            } else {
+                // no local expert pool (cluster mode): the request travels with the transition
+                attached = new LabelRequest(-1, day, t, states, copy(obs));
+                labelRequests++;
+            }
         }
-        s.replay().tell(new ReplayActor.Add(tr, mySeq, ackAdapter));
+        s.replay().tell(new ReplayActor.Add(tr, mySeq, ackAdapter, attached));
         unacked++;
         obs = r.observations();
         done = r.done();
@@ -251,7 +271,7 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
         if (unacked > 0) {
             return; // the last acks are still in flight
         }
-        if (s.labelEverySteps() > 0) {
+        if (s.labelEverySteps() > 0 && s.experts() != null) {
             s.experts().tell(new ExpertPoolActor.EpisodeEnd(episode, labelRequests));
         }
         busy = false;
