@@ -62,12 +62,13 @@ public final class DsoExpert {
     public record Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
                           double tighteningMarginPu, boolean twoStage, boolean perStepRepair, boolean dualHint) {
         /**
-         * Options without stage 1's dual hint ({@link DsoExpert#dualHint}): it is off by default — 23–27 % fewer
-         * dual simplex iterations at N = 20/100/300, but at N = 300 no less CPU (benchmarks/RESULTS.md).
+         * Options with stage 1's dual hint ({@link DsoExpert#dualHint}), on by default: 23–27 % fewer dual
+         * simplex iterations at N = 20/100/300; on a quiet box the whole plan took 2.98 → 2.42 s (N = 100) and
+         * 18.3 → 17.0 s (N = 300), N = 20 unchanged at 0.42–0.45 s (benchmarks/RESULTS.md).
          */
         public Options(SolveOptions solve, boolean lossCorrection, boolean checkAllSteps, int maxIterations,
                        double tighteningMarginPu, boolean twoStage, boolean perStepRepair) {
-            this(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair, false);
+            this(solve, lossCorrection, checkAllSteps, maxIterations, tighteningMarginPu, twoStage, perStepRepair, true);
         }
 
         /** Options with the two-stage solve on. */
@@ -83,7 +84,7 @@ public final class DsoExpert {
         }
 
         public static Options defaults() {
-            return new Options(SolveOptions.defaults(), true, true, 6, 1e-3, true, true, false);
+            return new Options(SolveOptions.defaults(), true, true, 6, 1e-3, true, true, true);
         }
 
         public Options withSolve(SolveOptions s) {

@@ -25,7 +25,7 @@ import org.p2pgrid.expert.solver.Solution;
  * {@code -Dp2pgrid.timing.full=true} to also time one LP with the full LinDistFlow network,
  * {@code -Dp2pgrid.timing.twoStage=false} to solve the full LP directly instead of in two stages,
  * {@code -Dp2pgrid.timing.perStep=false} for the two-stage solve's reactive repair as one LP instead of step by step,
- * {@code -Dp2pgrid.timing.dualHint=true} to solve stage 1 with its dual hint (off by default; A/B),
+ * {@code -Dp2pgrid.timing.dualHint=false} to solve stage 1 without its dual hint (on by default, as in production; A/B),
  * {@code -Dp2pgrid.timing.firstSolve=false} to skip the separate one-iteration plan per repetition,
  * {@code -Dp2pgrid.timing.timeLimit=600} to raise the per-solve time limit of 120 s for N = 300 on a busy box,
  * {@code -Dp2pgrid.timing.models=reference} to place the production reference models
@@ -45,7 +45,7 @@ class DsoTimingTest {
         ProsumerModelFactory models = reference ? new ReferenceModelFactory() : new HandWrittenProsumerModels();
         System.out.println("prosumer models: " + (reference ? "reference (.p2pm)" : "hand-written fixture")
                 + ", two-stage solve: " + !"false".equals(System.getProperty("p2pgrid.timing.twoStage"))
-                + ", stage-1 dual hint: " + Boolean.getBoolean("p2pgrid.timing.dualHint"));
+                + ", stage-1 dual hint: " + !"false".equals(System.getProperty("p2pgrid.timing.dualHint")));
         for (String n : System.getProperty("p2pgrid.timing").split(",")) {
             int prosumers = Integer.parseInt(n.trim());
             // More prosumers than the 141-bus feeder has non-slack buses: a synthetic feeder of N + 41 buses.
@@ -62,7 +62,7 @@ class DsoTimingTest {
             boolean twoStage = !"false".equals(System.getProperty("p2pgrid.timing.twoStage"));
             boolean perStep = !"false".equals(System.getProperty("p2pgrid.timing.perStep"));
             boolean firstSolve = !"false".equals(System.getProperty("p2pgrid.timing.firstSolve"));
-            boolean dualHint = Boolean.getBoolean("p2pgrid.timing.dualHint");
+            boolean dualHint = !"false".equals(System.getProperty("p2pgrid.timing.dualHint"));
             DsoExpert oneShot = new DsoExpert(s, models, backend,
                     new DsoExpert.Options(solve, true, true, 1, 1e-3, twoStage, perStep, dualHint));
             DsoExpert expert = new DsoExpert(s, models, backend, DsoExpert.Options.defaults().withSolve(solve)
