@@ -5,22 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.p2pgrid.actors.cluster.ForkedClusterNodes.Node;
 import org.p2pgrid.learner.train.Checkpoints;
 
 /**
@@ -43,47 +40,6 @@ class ClusterFailoverTest {
     @TempDir
     Path run;
 
-    static final class Node {
-        final String name;
-        final int port;
-        final Process process;
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        Node(String name, int port, Process process) {
-            this.name = name;
-            this.port = port;
-            this.process = process;
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                        if (l.startsWith(ClusterNode.PREFIX)) {
-                            System.out.println("[" + name + "] " + l);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // process gone
-                }
-            }, "out-" + name);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        String address() {
-            return "pekko://p2pgrid@127.0.0.1:" + port;
-        }
-
-        List<String> events(String kind) {
-            String p = ClusterNode.PREFIX + kind + " ";
-            return lines.stream().filter(l -> l.startsWith(p)).map(l -> l.substring(p.length())).toList();
-        }
-
-        String last(String kind) {
-            List<String> e = events(kind);
-            return e.isEmpty() ? "" : e.get(e.size() - 1);
-        }
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
