@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         version = "p2pgrid 0.1.0",
         description = "MARL for real-time P2P energy trading in distribution networks.",
         subcommands = {SimulateCommand.class, TrainCommand.class, EvaluateCommand.class, ExpertCommand.class,
-                PowerflowCommand.class, CommandLine.HelpCommand.class})
+                PowerflowCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class P2pGrid implements Runnable {
 
     static {
@@ -25,7 +25,10 @@ public final class P2pGrid implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new P2pGrid()).setExecutionExceptionHandler(P2pGrid::reportBadInput);
+        CommandLine cl = new CommandLine(new P2pGrid()).setExecutionExceptionHandler(P2pGrid::reportBadInput);
+        // `node` hands everything after ROLE to ClusterNode (its options take values picocli does not know)
+        cl.getSubcommands().get("node").setStopAtPositional(true);
+        return cl;
     }
 
     /**

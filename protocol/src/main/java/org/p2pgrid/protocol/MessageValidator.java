@@ -240,6 +240,25 @@ public final class MessageValidator {
                 }
             }
         }
+        // observations ride along only for teachers that need them: none, or exactly prosumers x obs_dim finite values
+        int obs = m.getObservationsCount();
+        int dim = m.getObsDim();
+        if (obs == 0) {
+            if (dim != 0) {
+                p.add("LabelRequest.obs_dim: " + dim + " without observations, expected 0");
+            }
+        } else if (p.inRange("LabelRequest.obs_dim", dim, 1, limits.maxObsDim(), "features")) {
+            if ((long) n * dim != obs) {
+                p.add("LabelRequest.observations: " + obs + " values, expected prosumers x obs_dim = " + n + " x " + dim);
+            } else {
+                for (int i = 0; i < obs; i++) {
+                    if (!p.finite("LabelRequest.observations[" + i + "]", m.getObservations(i))) {
+                        break;
+                    }
+                }
+            }
+        }
+        p.maxText("LabelRequest.reply_to", m.getReplyTo(), limits.maxTextChars());
     }
 
     private void deviceState(String path, ProsumerDeviceState s, P p) {

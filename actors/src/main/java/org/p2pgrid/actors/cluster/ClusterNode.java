@@ -17,6 +17,7 @@ import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -41,7 +42,8 @@ import org.p2pgrid.protocol.v1.LearnerStatus;
  * Every node joins with its role, prints membership changes ({@code MEMBERS up=N ...}) and gets a
  * proxy to the learner singleton; {@code learner} nodes can host the singleton ({@link LearnerHost},
  * which restores the run directory's newest verified checkpoint state), {@code rollout} nodes register
- * with the receptionist and poll the learner's status ({@link RolloutHost}). Lines on stdout start
+ * with the receptionist and poll the learner's status ({@link RolloutHost}), {@code expert} nodes label
+ * visited states for the learner's expert pool ({@link ExpertHost}). Lines on stdout start
  * with {@value #PREFIX} so scripts and tests can parse them.
  */
 public final class ClusterNode {
@@ -58,8 +60,11 @@ public final class ClusterNode {
     }
 
     static final String USAGE = "usage: ClusterNode learner|rollout|expert PORT [SEED...] [--run-dir DIR] [--episodes N]"
-            + " [--worlds W] [--scenario default|synthetic:BUSES:PROSUMERS:SEED|FILE] [--training FILE] [--no-train]\n"
-            + "  SEED = host:port of a running node; --run-dir (shared by all learner nodes) turns training on";
+            + " [--worlds W] [--scenario default|synthetic:BUSES:PROSUMERS:SEED|FILE] [--training FILE] [--no-train]"
+            + " [--label-cache DIR] [--expert-workers N]\n"
+            + "  SEED = host:port of a running node; --run-dir (shared by all learner nodes) turns training on;\n"
+            + "  expert nodes label for the learner: --label-cache = this node's own durable label cache,"
+            + " --expert-workers = workers (default one per core)";
 
     /** Positional arguments (role, port, seeds) and the config the options stand for. */
     record Args(String role, int port, List<String> seeds, Config overrides) {}
@@ -93,6 +98,10 @@ public final class ClusterNode {
                 case "--worlds" -> o.append("p2pgrid.runtime.worlds = ").append(Integer.parseInt(v)).append('\n');
                 case "--scenario" -> o.append("p2pgrid.cluster.scenario = ").append(quote(v)).append('\n');
                 case "--training" -> file = ConfigFactory.parseFile(Path.of(v).toFile());
+                case "--label-cache" -> o.append(ExpertSettings.PATH).append(".cache-dir = ")
+                        .append(quote(Path.of(v).toAbsolutePath().toString())).append('\n');
+                case "--expert-workers" -> o.append(ExpertSettings.PATH).append(".workers = ").append(Integer.parseInt(v))
+                        .append('\n');
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -113,14 +122,20 @@ public final class ClusterNode {
     }
 
     public static void main(String[] argv) {
-        Args parsed;
         try {
-            parsed = parse(argv);
+            launch(argv);
         } catch (IllegalArgumentException e) {
             System.err.println("ClusterNode: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
-            return;
         }
+    }
+
+    /**
+     * Starts the node and returns its actor system (running until the node leaves the cluster or the JVM
+     * stops). Bad arguments or a non-cluster config: {@link IllegalArgumentException} with the reason.
+     */
+    public static ActorSystem<Void> launch(String[] argv) {
+        Args parsed = parse(argv);
         String role = parsed.role();
         int port = parsed.port();
         String[] args = new String[2 + parsed.seeds().size()];
@@ -131,9 +146,8 @@ public final class ClusterNode {
         }
         Config base = parsed.overrides().withFallback(ConfigFactory.load());
         if (!"cluster".equals(base.getString("pekko.actor.provider"))) {
-            System.err.println("ClusterNode: pekko.actor.provider is not 'cluster'; start with "
+            throw new IllegalArgumentException("pekko.actor.provider is not 'cluster'; start with "
                     + "-Dconfig.file=cluster-config/cluster-tcp.conf (or cluster-aeron.conf / cluster-tls.conf)");
-            System.exit(2);
         }
         String overrides = "pekko.cluster.roles = [" + role + "]\n" + "pekko.remote.artery.canonical.port = " + port;
         if ("aeron-udp".equals(base.getString("pekko.remote.artery.transport"))
@@ -144,6 +158,7 @@ public final class ClusterNode {
         Config config = ConfigFactory.parseString(overrides).withFallback(base).resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, config);
         start(system, role, seeds(config, args));
+        return system;
     }
 
     static List<Address> seeds(Config config, String[] args) {
@@ -189,6 +204,11 @@ public final class ClusterNode {
         };
         ClusterSharding.get(system).init(Entity.of(ClusterWorld.TYPE, ec -> ClusterWorld.create(ec.getEntityId(),
                 lazyScenario.get(), training.seed(), labelEvery, cs, learner)).withRole("rollout"));
+        if (role.equals("expert")) {
+            // labels for the learner's expert pool; set-up (scenario, expert models, label cache) may block
+            int port = self.getPort().orElse(0);
+            system.systemActorOf(ExpertHost.create(cs, config, port), "expert", DispatcherSelector.blocking());
+        }
         if (role.equals("rollout")) {
             Duration every = config.getDuration("p2pgrid.cluster.status-every");
             system.systemActorOf(RolloutHost.create(learner, every), "rollout", org.apache.pekko.actor.typed.Props.empty());

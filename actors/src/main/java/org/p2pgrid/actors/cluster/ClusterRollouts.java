@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.p2pgrid.actors.runtime.ExpertPoolActor;
 import org.p2pgrid.actors.runtime.RolloutBackend;
 import org.p2pgrid.actors.runtime.WorldActor;
 import org.p2pgrid.protocol.v1.EpisodeSummary;
@@ -30,9 +31,18 @@ final class ClusterRollouts implements RolloutBackend {
     private final Path runDir;
     private final AtomicReference<ActorRef<Object>> ingest = new AtomicReference<>();
 
-    ClusterRollouts(ClusterSettings cs) {
+    private final ExpertSettings experts;
+
+    ClusterRollouts(ClusterSettings cs, ExpertSettings experts) {
         this.cs = cs;
         this.runDir = cs.runPath();
+        this.experts = experts;
+    }
+
+    /** Label on the expert nodes registered with the receptionist (the coordinator's local workers as fallback). */
+    @Override
+    public ExpertPoolActor.Remote remoteExperts() {
+        return new ExpertPoolActor.Remote(ExpertHost.KEY, experts.inFlightPerNode(), experts.resendAfter(), ClusterNode::out);
     }
 
     /** The ingest actor once started (null before): the singleton forwards batches and weight requests to it. */

@@ -153,7 +153,7 @@ final class LearnerHost {
                 throw new IllegalStateException("no teacher");
             };
         };
-        ClusterRollouts backend = new ClusterRollouts(cs);
+        ClusterRollouts backend = new ClusterRollouts(cs, ExpertSettings.from(root));
         CompletableFuture<Trainer.Outcome> result = new CompletableFuture<>();
         Trainer.Listener listener = new Trainer.Listener() {
             @Override

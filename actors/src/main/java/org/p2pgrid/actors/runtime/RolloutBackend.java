@@ -41,6 +41,11 @@ public interface RolloutBackend {
 
     Started start(ActorContext<?> ctx, Context c) throws IOException;
 
+    /** Expert nodes the coordinator's expert pool should label on, or null (local expert workers only). */
+    default ExpertPoolActor.Remote remoteExperts() {
+        return null;
+    }
+
     /** A checkpoint for episodes {@code < nextEpisode} is on disk. */
     default void checkpointed(int nextEpisode) {}
 

@@ -216,8 +216,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         if (labelling) {
             ActorRef<ExpertPoolActor.EpisodeLabelled> labelledAdapter =
                     ctx.messageAdapter(ExpertPoolActor.EpisodeLabelled.class, Labelled::new);
+            // expert nodes (cluster backend) when there are any; the local workers otherwise and as fallback
             experts = ctx.spawn(ExpertPoolActor.create(rs.expertWorkers(), params.teacherFactory(), replay,
-                    labelledAdapter), "experts");
+                    labelledAdapter, params.backend().remoteExperts(), params.scenario().prosumers()), "experts");
             ctx.watch(experts);
             resubmit(pending);
         } else {

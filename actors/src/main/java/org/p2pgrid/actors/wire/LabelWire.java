@@ -36,6 +36,50 @@ public final class LabelWire {
         return b.build();
     }
 
+    /**
+     * A cluster label request (learner's expert pool → expert node): {@link #toRequest(long, int, int, DeviceState[], List)}
+     * plus the episode (the expert node keeps one episode's requests on one teacher, for plan re-use), the replay
+     * reference the label is for, the agents' observations ({@code null}: none) and where the reply goes.
+     */
+    public static LabelRequest toRequest(long requestId, long episode, long transitionRef, int day, int step,
+                                         DeviceState[] states, double[][] observations, List<ProsumerSpec> prosumers,
+                                         String replyTo) {
+        LabelRequest.Builder b = toRequest(requestId, day, step, states, prosumers).toBuilder().setEpisodeId(episode)
+                .setTransitionRef(transitionRef).setReplyTo(replyTo == null ? "" : replyTo);
+        if (observations != null && observations.length > 0) {
+            if (observations.length != states.length) {
+                throw new IllegalArgumentException(observations.length + " observation rows for " + states.length + " prosumers");
+            }
+            int dim = observations[0].length;
+            b.setObsDim(dim);
+            for (double[] row : observations) {
+                if (row.length != dim) {
+                    throw new IllegalArgumentException("ragged observations: " + row.length + " and " + dim + " features");
+                }
+                for (double v : row) {
+                    b.addObservations(v);
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** Validated observations {@code [prosumer][obs_dim]}, or null when the request carries none. */
+    public static double[][] observations(LabelRequest r) {
+        VALIDATOR.validate(r);
+        if (r.getObservationsCount() == 0) {
+            return null;
+        }
+        int dim = r.getObsDim();
+        double[][] o = new double[r.getProsumersCount()][dim];
+        for (int i = 0; i < o.length; i++) {
+            for (int f = 0; f < dim; f++) {
+                o[i][f] = r.getObservations(i * dim + f);
+            }
+        }
+        return o;
+    }
+
     /** Validated device states, in prosumer order (SOC from {@code soc_fraction}). */
     public static DeviceState[] states(LabelRequest r) {
         VALIDATOR.validate(r);
