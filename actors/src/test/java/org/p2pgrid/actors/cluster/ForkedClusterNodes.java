@@ -117,6 +117,12 @@ final class ForkedClusterNodes implements AutoCloseable {
     /** Same, with flags and environment variables for this node only (they win over the shared ones). */
     Node start(String name, String role, int port, Integer seed, List<String> moreFlags, Map<String, String> moreEnv)
             throws IOException {
+        return start(name, role, port, seed, moreFlags, moreEnv, List.of());
+    }
+
+    /** Same, with ClusterNode options after the seed ({@code --run-dir DIR --training FILE ...}). */
+    Node start(String name, String role, int port, Integer seed, List<String> moreFlags, Map<String, String> moreEnv,
+               List<String> nodeArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -130,6 +136,7 @@ final class ForkedClusterNodes implements AutoCloseable {
         if (seed != null) {
             cmd.add("127.0.0.1:" + seed);
         }
+        cmd.addAll(nodeArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         pb.environment().putAll(moreEnv);
