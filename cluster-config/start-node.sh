@@ -2,9 +2,12 @@
 # Starts one p2pgrid cluster node (org.p2pgrid.actors.cluster.ClusterNode).
 # Usage: cluster-config/start-node.sh [--aeron|--tls] ROLE PORT [SEED...] [--run-dir DIR] [--episodes N]
 #          [--worlds W] [--scenario default|synthetic:B:P:S|FILE] [--training FILE] [--no-train]
+#          [--label-cache DIR] [--expert-workers N]
 #   ROLE  learner | rollout | expert      PORT  Artery port of this node
 #   SEED  host:port of a seed node; none = this node founds the cluster
 #   --run-dir DIR  train into DIR (shared by all learner nodes; a restart resumes); same options on every node
+#   expert nodes label for the learner: --label-cache DIR (this node's own label cache), --expert-workers N
+#   (./p2pgrid node ROLE PORT ... takes the same arguments)
 # Environment: P2PGRID_HOST / P2PGRID_BIND_HOST (default 127.0.0.1), P2PGRID_RUN_DIR (checkpoints the
 # learner singleton restores), P2PGRID_TLS_DIR + P2PGRID_TLS_PASSWORD (--tls), P2PGRID_JAVA_OPTS,
 # P2PGRID_EXTRA_CP (e.g. the aeron-driver, aeron-client and agrona jars for --aeron).
@@ -12,6 +15,7 @@
 #   cluster-config/start-node.sh learner 2551 &
 #   cluster-config/start-node.sh learner 2552 127.0.0.1:2551 &
 #   cluster-config/start-node.sh rollout 2553 127.0.0.1:2551 &
+#   cluster-config/start-node.sh expert 2554 127.0.0.1:2551 &     # optional: labels off the learner's node
 #   (training: append the same --run-dir DIR [--episodes N ...] to each line)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,7 +54,7 @@ case "${1:-}" in
     : "${P2PGRID_TLS_PASSWORD:?--tls needs P2PGRID_TLS_PASSWORD}"
     ;;
 esac
-[ $# -ge 2 ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,19p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 jar="$here/actors/target/p2pgrid-actors-0.1.0-SNAPSHOT.jar"
 cp_file="$here/actors/target/launcher.classpath"
 if [ ! -f "$jar" ] || [ ! -f "$cp_file" ]; then

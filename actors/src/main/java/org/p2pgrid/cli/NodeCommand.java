@@ -46,6 +46,8 @@ public final class NodeCommand implements Callable<Integer> {
         if (!List.of("tcp", "tls").contains(transport)) {
             throw new IllegalArgumentException("--transport " + transport + ": expected tcp or tls");
         }
+        ClusterNode.validate(args.toArray(String[]::new)); // the node's own arguments first: a typo is reported as such
+        com.typesafe.config.Config config = null; // -Dconfig.file wins (ConfigFactory.load() in ClusterNode)
         if (System.getProperty("config.file") == null) {
             // the launcher passes the repository root; the cluster configs are files there, not in the jar
             Path conf = Path.of(System.getProperty("p2pgrid.home", ".")).resolve("cluster-config")
@@ -54,10 +56,11 @@ public final class NodeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(conf + " not found (run ./p2pgrid from the repository, or set"
                         + " -Dconfig.file=...)");
             }
-            System.setProperty("config.file", conf.toAbsolutePath().toString());
-            com.typesafe.config.ConfigFactory.invalidateCaches();
+            // as -Dconfig.file would load it (system properties over the file over reference.conf), without
+            // changing this JVM's global configuration
+            config = com.typesafe.config.ConfigFactory.load(com.typesafe.config.ConfigFactory.parseFile(conf.toFile()));
         }
-        ActorSystem<Void> system = ClusterNode.launch(args.toArray(String[]::new));
+        ActorSystem<Void> system = ClusterNode.launch(args.toArray(String[]::new), config);
         system.getWhenTerminated().toCompletableFuture().join();
         return 0;
     }

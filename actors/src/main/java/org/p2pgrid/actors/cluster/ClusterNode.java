@@ -117,6 +117,11 @@ public final class ClusterNode {
                 ConfigFactory.parseString(o.toString()).withFallback(file));
     }
 
+    /** Throws {@link IllegalArgumentException} with the reason if {@code argv} is not {@code ROLE PORT [SEED...] [options]}. */
+    public static void validate(String[] argv) {
+        parse(argv);
+    }
+
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
@@ -135,7 +140,13 @@ public final class ClusterNode {
      * stops). Bad arguments or a non-cluster config: {@link IllegalArgumentException} with the reason.
      */
     public static ActorSystem<Void> launch(String[] argv) {
-        Args parsed = parse(argv);
+        return launch(argv, null);
+    }
+
+    /** Same, with {@code clusterConfig} (a loaded cluster config) instead of {@code ConfigFactory.load()}. */
+    public static ActorSystem<Void> launch(String[] argv, Config clusterConfig) {
+        Args parsed = parse(argv); // bad arguments fail before anything starts
+        Config loaded = clusterConfig != null ? clusterConfig : ConfigFactory.load();
         String role = parsed.role();
         int port = parsed.port();
         String[] args = new String[2 + parsed.seeds().size()];
@@ -144,7 +155,7 @@ public final class ClusterNode {
         for (int i = 0; i < parsed.seeds().size(); i++) {
             args[2 + i] = parsed.seeds().get(i);
         }
-        Config base = parsed.overrides().withFallback(ConfigFactory.load());
+        Config base = parsed.overrides().withFallback(loaded);
         if (!"cluster".equals(base.getString("pekko.actor.provider"))) {
             throw new IllegalArgumentException("pekko.actor.provider is not 'cluster'; start with "
                     + "-Dconfig.file=cluster-config/cluster-tcp.conf (or cluster-aeron.conf / cluster-tls.conf)");
