@@ -92,7 +92,7 @@ final class ExpertHost {
                 workers.add(ctx.spawn(worker(teachers, self), "expert-worker-" + i, DispatcherSelector.blocking()));
             }
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, self.narrow()));
-            ClusterNode.out("EXPERT-READY workers=" + n + " teacher=" + labels.teacher().name().toLowerCase(Locale.ROOT)
+            ClusterNode.out("EXPERT-READY workers=" + n + " teacher=" + labels.teacher().name().toLowerCase(Locale.ROOT).replace('_', '-')
                     + " cache=" + (setup[0] != null ? cacheDir + " cached=" + setup[0].cache().size() : "none"));
             return Behaviors.withTimers(timers -> {
                 timers.startTimerWithFixedDelay(new Tick(), Duration.ofSeconds(1));
