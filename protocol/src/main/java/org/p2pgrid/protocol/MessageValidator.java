@@ -141,6 +141,33 @@ public final class MessageValidator {
             if (m.getReplyTo().isEmpty()) {
                 p.add("WeightsRequest.reply_to: empty");
             }
+        } else if (msg instanceof org.p2pgrid.protocol.v1.ValidationRequest m) {
+            p.positive("ValidationRequest.version", m.getVersion());
+            p.inRange("ValidationRequest.agents", m.getAgents(), 1, limits.maxAgents(), "agents");
+            if (p.inRange("ValidationRequest.days", m.getDaysCount(), 1, 366, "days")) {
+                for (int i = 0; i < m.getDaysCount(); i++) {
+                    p.inRange("ValidationRequest.days[" + i + "]", m.getDays(i), 0, 364);
+                }
+            }
+            if (m.getReplyTo().isEmpty()) {
+                p.add("ValidationRequest.reply_to: empty");
+            }
+            p.maxText("ValidationRequest.reply_to", m.getReplyTo(), limits.maxTextChars());
+        } else if (msg instanceof org.p2pgrid.protocol.v1.ValidationResult m) {
+            p.maxText("ValidationResult.error", m.getError(), limits.maxTextChars());
+            if (m.getError().isEmpty() && m.getDaysCount() == 0) {
+                p.add("ValidationResult.days: none, expected the validated days or an error");
+            }
+            for (int i = 0; i < m.getDaysCount(); i++) {
+                var d = m.getDays(i);
+                String f = "ValidationResult.days[" + i + "]";
+                p.inRange(f + ".day", d.getDay(), 0, 364);
+                p.finite(f + ".cost", d.getCost());
+                p.finite(f + ".reward", d.getReward());
+                p.finite(f + ".discounted_reward", d.getDiscountedReward());
+                p.finite(f + ".violation_rate_pu", d.getViolationRatePu());
+                p.nonNegative(f + ".violated_steps", d.getViolatedSteps());
+            }
         } else {
             p.add(msg.getDescriptorForType().getFullName() + ": no validation rules for this message type");
         }

@@ -160,6 +160,15 @@ final class Samples {
         all.add(org.p2pgrid.protocol.v1.TransitionBatchAck.newBuilder().setIncarnation(77).setSequence(6).build());
         all.add(org.p2pgrid.protocol.v1.WeightsRequest.newBuilder().setWorld(2).setHaveVersion(0)
                 .setReplyTo("pekko://p2pgrid@127.0.0.1:2553/system/sharding/world/765/world-2#5").build());
+        all.add(org.p2pgrid.protocol.v1.ValidationRequest.newBuilder().setRequestId(3).setVersion(401).setAgents(20)
+                .addDays(0).addDays(31).setReplyTo("pekko://p2pgrid@127.0.0.1:2551/system/singletonManagerlearner/learner/coordinator/validations#9")
+                .build());
+        all.add(org.p2pgrid.protocol.v1.ValidationResult.newBuilder().setRequestId(3).setVersion(401)
+                .addDays(org.p2pgrid.protocol.v1.ValidationDay.newBuilder().setDay(0).setCost(2101.5).setReward(-21.0)
+                        .setDiscountedReward(-19.5).setViolationRatePu(0.0).setViolatedSteps(0))
+                .addDays(org.p2pgrid.protocol.v1.ValidationDay.newBuilder().setDay(31).setCost(1987.25).setReward(-19.9)
+                        .setDiscountedReward(-18.1).setViolationRatePu(0.002).setViolatedSteps(3))
+                .setNode("pekko://p2pgrid@127.0.0.1:2553").setSeconds(1.25).build());
         return all;
     }
 
@@ -168,6 +177,7 @@ final class Samples {
         return List.of("Observation", "Action", "Transition", "LabelRequest", "LabelReply", "PolicyWeightsChunk",
                 "PolicyWeightsAck", "SampleRequest", "ReplaySample", "PriorityUpdate", "TransitionAck", "Credit",
                 "EpisodeStats", "ValidationStats", "CheckpointManifest", "LearnerStatusRequest", "LearnerStatus",
-                "EpisodeLease", "EpisodeSummary", "TransitionBatch", "TransitionBatchAck", "WeightsRequest");
+                "EpisodeLease", "EpisodeSummary", "TransitionBatch", "TransitionBatchAck", "WeightsRequest",
+                "ValidationRequest", "ValidationResult");
     }
 }

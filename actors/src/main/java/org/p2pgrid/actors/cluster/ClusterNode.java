@@ -223,6 +223,8 @@ public final class ClusterNode {
         if (role.equals("rollout")) {
             Duration every = config.getDuration("p2pgrid.cluster.status-every");
             system.systemActorOf(RolloutHost.create(learner, every), "rollout", org.apache.pekko.actor.typed.Props.empty());
+            // the learner's periodic validation days run here (RolloutValidator); the scenario loads on first use
+            system.systemActorOf(RolloutValidator.create(lazyScenario), "validator", org.apache.pekko.actor.typed.Props.empty());
         }
         system.getWhenTerminated().thenRun(() -> out("NODE-TERMINATED address=" + self));
     }

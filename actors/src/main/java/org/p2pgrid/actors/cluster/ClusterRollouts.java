@@ -45,6 +45,14 @@ final class ClusterRollouts implements RolloutBackend {
         return new ExpertPoolActor.Remote(ExpertHost.KEY, experts.inFlightPerNode(), experts.resendAfter(), ClusterNode::out);
     }
 
+    private final AtomicReference<ActorRef<RolloutBackend.RemoteValidate>> validator = new AtomicReference<>();
+
+    /** Validation on the rollout nodes (when p2pgrid.cluster.validate-on-rollout-nodes), once started. */
+    @Override
+    public ActorRef<RolloutBackend.RemoteValidate> validator() {
+        return validator.get();
+    }
+
     /** The ingest actor once started (null before): the singleton forwards batches and weight requests to it. */
     ActorRef<Object> ingest() {
         return ingest.get();
@@ -103,6 +111,11 @@ final class ClusterRollouts implements RolloutBackend {
                 DispatcherSelector.blocking());
         ctx.watch(ref);
         ingest.set(ref);
+        if (cs.validateOnRolloutNodes()) {
+            ActorRef<Object> v = ctx.spawn(ValidationClient.create(org.p2pgrid.protocol.WeightsChunker.forArteryFrame(
+                    cs.frameBytes()), cs.validationTimeout()), "validations");
+            validator.set(v.narrow());
+        }
         return new Started(c.settings().worlds(), (w, e, d) -> ref.tell(new RolloutIngest.Run(w, e, d)), inFlight,
                 recovered);
     }

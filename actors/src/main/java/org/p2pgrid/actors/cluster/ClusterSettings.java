@@ -20,10 +20,13 @@ import org.p2pgrid.env.pomdp.Scenarios;
  * @param worldStallTimeout a world's own no-progress watchdog (must outlast a learner fail-over)
  * @param frameBytes        Artery's maximum-frame-size (weights are chunked below it)
  * @param minRolloutNodes   the learner singleton starts training once this many rollout nodes are registered
+ * @param validateOnRolloutNodes run the periodic greedy validation on a rollout node (the learner as fallback)
+ * @param validationTimeout a rollout node's validation unanswered this long is done on the learner
  */
 public record ClusterSettings(String runDir, boolean train, String scenario, long profileSeed, int batchTransitions,
                               int batchesInFlight, Duration resendAfter, Duration leaseTimeout,
-                              Duration worldStallTimeout, int frameBytes, int minRolloutNodes) {
+                              Duration worldStallTimeout, int frameBytes, int minRolloutNodes,
+                              boolean validateOnRolloutNodes, Duration validationTimeout) {
     public static final String PATH = "p2pgrid.cluster";
 
     public static ClusterSettings from(Config root) {
@@ -32,7 +35,7 @@ public record ClusterSettings(String runDir, boolean train, String scenario, lon
                 c.getLong("profile-seed"), c.getInt("batch-transitions"), c.getInt("batches-in-flight"),
                 c.getDuration("resend-after"), c.getDuration("lease-timeout"), c.getDuration("world-stall-timeout"),
                 (int) root.getBytes("pekko.remote.artery.advanced.maximum-frame-size").longValue(),
-                c.getInt("min-rollout-nodes"));
+                c.getInt("min-rollout-nodes"), c.getBoolean("validate-on-rollout-nodes"), c.getDuration("validation-timeout"));
         if (s.batchTransitions < 1 || s.batchesInFlight < 1) {
             throw new IllegalArgumentException(PATH + ": batch-transitions and batches-in-flight must be >= 1");
         }

@@ -41,6 +41,20 @@ public interface RolloutBackend {
 
     Started start(ActorContext<?> ctx, Context c) throws IOException;
 
+    /** Ask: run the greedy validation {@code days} with {@code weights} elsewhere (cluster: on a rollout node). */
+    record RemoteValidate(LearnerActor.Weights weights, List<Integer> days, ActorRef<RemoteValidated> replyTo) {}
+
+    /** The days' results in request order and where they ran, or {@code error} (then the learner validates). */
+    record RemoteValidated(List<org.p2pgrid.learner.train.Evaluation.DayResult> results, String where, String error) {}
+
+    /**
+     * Where validation runs instead of the learner, or null (on the learner, as in one JVM). Available once
+     * {@link #start} has returned.
+     */
+    default ActorRef<RemoteValidate> validator() {
+        return null;
+    }
+
     /** Expert nodes the coordinator's expert pool should label on, or null (local expert workers only). */
     default ExpertPoolActor.Remote remoteExperts() {
         return null;

@@ -28,6 +28,7 @@ import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.learner.replay.DualReplay;
 import org.p2pgrid.learner.replay.ReplayShape;
 import org.p2pgrid.learner.train.Checkpoints;
+import org.p2pgrid.learner.train.Evaluation;
 import org.p2pgrid.learner.train.LabelRequest;
 import org.p2pgrid.learner.train.Teacher;
 import org.p2pgrid.learner.train.Trainer;
@@ -53,7 +54,8 @@ import org.p2pgrid.learner.train.TrainingHistory;
 public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordinator.Command> {
 
     public sealed interface Command permits RequestStop, WeightsReady, WorldEvent, Labelled, LearnerStats, ReplayStats,
-            LearnerCaughtUp, ValidationDone, LabelsIdle, PendingLabels, LearnerWritten, ReplayWritten, Saved, AskFailed {}
+            LearnerCaughtUp, ValidationDone, ValidationWeights, RemoteValidationDone, LabelsIdle, PendingLabels,
+            LearnerWritten, ReplayWritten, Saved, AskFailed {}
 
     /** Checkpoint after the episodes in flight and stop (Ctrl-C). */
     public enum RequestStop implements Command { INSTANCE }
@@ -72,6 +74,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private record LearnerCaughtUp(long updates, boolean barrier) implements Command {}
 
     private record ValidationDone(LearnerActor.Validated validated) implements Command {}
+
+    /** The learner's weights at a validation barrier, for a validation elsewhere (the backend's validator). */
+    private record ValidationWeights(LearnerActor.Weights weights) implements Command {}
+
+    private record RemoteValidationDone(LearnerActor.Weights weights, RolloutBackend.RemoteValidated result)
+            implements Command {}
 
     private record LabelsIdle() implements Command {}
 
@@ -297,6 +305,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 .onMessage(ReplayStats.class, this::onRecord)
                 .onMessage(LearnerCaughtUp.class, this::onCaughtUp)
                 .onMessage(ValidationDone.class, this::onValidated)
+                .onMessage(ValidationWeights.class, this::onValidationWeights)
+                .onMessage(RemoteValidationDone.class, this::onRemoteValidated)
                 .onMessage(LabelsIdle.class, m -> stage())
                 .onMessage(PendingLabels.class, m -> {
                     barrierPending = m.pending();
@@ -467,12 +477,42 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 && barrierAt % config.validationEvery() == 0 && barrierAt != lastValidatedAt;
         if (validate) {
             lastValidatedAt = barrierAt;
-            getContext().ask(LearnerActor.Validated.class, learner, rs.setupTimeout(),
-                    r -> new LearnerActor.Validate(validationDays, r),
-                    (v, err) -> v != null ? new ValidationDone(v) : new AskFailed("validation", err));
+            if (p.backend().validator() != null) {
+                // validation elsewhere (a rollout node) with the learner's weights as they are now, at the barrier
+                getContext().ask(LearnerActor.Weights.class, learner, rs.setupTimeout(), LearnerActor.GetWeights::new,
+                        (w, err) -> w != null ? new ValidationWeights(w) : new AskFailed("the learner's weights", err));
+                return this;
+            }
+            validateOnLearner();
             return this;
         }
         return afterValidation();
+    }
+
+    private void validateOnLearner() {
+        getContext().ask(LearnerActor.Validated.class, learner, rs.setupTimeout(),
+                r -> new LearnerActor.Validate(validationDays, r),
+                (v, err) -> v != null ? new ValidationDone(v) : new AskFailed("validation", err));
+    }
+
+    private Behavior<Command> onValidationWeights(ValidationWeights m) {
+        getContext().ask(RolloutBackend.RemoteValidated.class, p.backend().validator(), rs.setupTimeout(),
+                r -> new RolloutBackend.RemoteValidate(m.weights(), validationDays, r),
+                (v, err) -> new RemoteValidationDone(m.weights(), v != null ? v
+                        : new RolloutBackend.RemoteValidated(null, null, "no answer: " + err)));
+        return this;
+    }
+
+    private Behavior<Command> onRemoteValidated(RemoteValidationDone m) {
+        RolloutBackend.RemoteValidated r = m.result();
+        if (r.error() != null) {
+            // never skipped: the learner validates the same weights itself
+            getContext().getLog().warn("validation elsewhere failed ({}): validating on the learner", r.error());
+            validateOnLearner();
+            return this;
+        }
+        return onValidated(new ValidationDone(new LearnerActor.Validated(m.weights().version(),
+                Evaluation.Summary.of(r.results(), P2pTradingEnv.STEPS_PER_DAY))));
     }
 
     private void beginBarrier() {

@@ -24,7 +24,8 @@ import org.p2pgrid.learner.train.Checkpoints;
  * OR-Tools) labelling every 8th step. The expert node labels (its EXPERT-LABELLED count), then is killed
  * with kill -9 mid-run: its outstanding requests go to the learner's local workers, training completes,
  * and every label request is attached exactly once (the pool's accounting, and the final checkpoint's
- * replay holds exactly that many labelled transitions). Counts only; deadlines stop a broken build.
+ * replay holds exactly that many labelled transitions). The two periodic validations run on the rollout
+ * node. Counts only; deadlines stop a broken build.
  */
 @Tag("cluster")
 class ClusterExpertNodeTest {
@@ -43,7 +44,7 @@ class ClusterExpertNodeTest {
                   episodes = %d
                   seed = 5
                   warmup-transitions = 64
-                  validation-every = 0
+                  validation-every = 4
                   checkpoint-every = 4
                   keep-checkpoints = 2
                   validation-days = "0"
@@ -128,6 +129,10 @@ class ClusterExpertNodeTest {
                 Path cache = files.filter(p -> p.getFileName().toString().startsWith("labels-")).findFirst().orElseThrow();
                 assertTrue(Files.size(cache) > 16, cache + " holds labels");
             }
+            // validation at episodes 4 and 8 ran on the rollout node (the learner only received the results)
+            assertEquals(2, learner.events("VALIDATED").size(), learner.events("VALIDATED").toString());
+            assertEquals(2, rollout.events("VALIDATION-RUN").size(), rollout.events("VALIDATION-RUN").toString());
+            assertEquals(2, learner.events("VALIDATION-REMOTE").size(), learner.events("VALIDATION-REMOTE").toString());
             String rerouted = learner.last("LABELS-REROUTED");
             System.out.printf("CLUSTER-EXPERT expert node labelled %d before kill -9 (%s); pool dropped it %d ms after the"
                             + " kill; rerouted: %s; run finished %d ms after the kill; final: %s; total %d ms%n",

@@ -68,7 +68,7 @@ class ClusterWorldWindowTest {
     void windowResendAndCommit() {
         int window = 3;
         ClusterSettings cs = new ClusterSettings("", true, "synthetic:33:3:7", 1, 8, window, Duration.ofMillis(1500),
-                Duration.ofSeconds(20), Duration.ofSeconds(60), 262144, 1);
+                Duration.ofSeconds(20), Duration.ofSeconds(60), 262144, 1, false, Duration.ofSeconds(60));
         TestProbe<Object> learner = KIT.createTestProbe();
         ActorRef<Object> world = KIT.spawn(ClusterWorld.create("world-0", SCENARIO, 11, 4, cs, learner.getRef()));
 
