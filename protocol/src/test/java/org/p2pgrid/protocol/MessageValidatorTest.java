@@ -224,4 +224,24 @@ class MessageValidatorTest {
         assertEquals(List.of("WeightsRequest.reply_to: empty"),
                 v.check(org.p2pgrid.protocol.v1.WeightsRequest.newBuilder().setWorld(1).build()));
     }
+
+    @Test
+    void validationOnRolloutNodesRejectsMalformedRequestsAndResultsWithAReason() {
+        MessageValidator v = new MessageValidator();
+        var req = org.p2pgrid.protocol.v1.ValidationRequest.newBuilder().setRequestId(1).setVersion(5).setAgents(3)
+                .addDays(0).addDays(100).setReplyTo("pekko://p2pgrid@127.0.0.1:2551/user/x#1").build();
+        assertEquals(List.of(), v.check(req));
+        assertEquals(List.of("ValidationRequest.version: 0, expected > 0"), v.check(req.toBuilder().setVersion(0).build()));
+        assertEquals(List.of("ValidationRequest.days[1]: 365, expected 0 to 364"), v.check(req.toBuilder().setDays(1, 365).build()));
+        assertEquals(List.of("ValidationRequest.days: 0 days, expected 1 to 366"), v.check(req.toBuilder().clearDays().build()));
+        assertEquals(List.of("ValidationRequest.reply_to: empty"), v.check(req.toBuilder().clearReplyTo().build()));
+        var day = org.p2pgrid.protocol.v1.ValidationDay.newBuilder().setDay(0).setCost(10).setReward(-1).setDiscountedReward(-1);
+        var res = org.p2pgrid.protocol.v1.ValidationResult.newBuilder().setRequestId(1).setVersion(5).addDays(day).build();
+        assertEquals(List.of(), v.check(res));
+        assertEquals(List.of("ValidationResult.days[0].cost: NaN, expected a finite number"),
+                v.check(res.toBuilder().setDays(0, day.clone().setCost(Double.NaN)).build()));
+        assertEquals(List.of("ValidationResult.days: none, expected the validated days or an error"),
+                v.check(res.toBuilder().clearDays().build()));
+        assertEquals(List.of(), v.check(res.toBuilder().clearDays().setError("weights incomplete").build()));
+    }
 }
