@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -149,6 +150,10 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
                     return this;
                 })
                 .onMessageEquals(Watchdog.TICK, this::onTick)
+                .onSignal(PostStop.class, sig -> {
+                    pauseProsumers();
+                    return this;
+                })
                 .build();
     }
 
@@ -239,11 +244,21 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
         obs = r.observations();
         done = r.done();
         if (done) {
+            pauseProsumers();
             maybeFinish();
         } else if (unacked >= s.maxUnacked()) {
             blocked = true;
+            pauseProsumers();
         } else {
             requestActions();
+        }
+    }
+
+    /** Batching prosumer actors shared with other worlds must not hold those worlds' Acts for this one. */
+    private void pauseProsumers() {
+        ProsumerActor.Pause p = new ProsumerActor.Pause(actionAdapter);
+        for (ActorRef<ProsumerActor.Command> prosumer : s.prosumers()) {
+            prosumer.tell(p);
         }
     }
 
