@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -150,10 +149,6 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
                     return this;
                 })
                 .onMessageEquals(Watchdog.TICK, this::onTick)
-                .onSignal(PostStop.class, sig -> {
-                    pauseProsumers();
-                    return this;
-                })
                 .build();
     }
 
@@ -303,6 +298,7 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
                     + env.currentStep() + ": no progress for " + s.askTimeout().toMillis() + " ms, waiting for " + what;
             getContext().getLog().error(reason);
             s.parent().tell(new Failed(s.world(), episode, reason));
+            pauseProsumers(); // prosumers shared with other worlds must not wait for this one any more
             return Behaviors.stopped();
         }
         progressAtLastTick = progress;
