@@ -44,8 +44,10 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
 
     /**
      * New policy weights for every prosumer of this world (one per agent, in agent order). Told to
-     * all prosumers at once by this actor: the Acts of the step in progress were sent before, so each
-     * prosumer decides the current step on the old version and the next one on the new version.
+     * all prosumers at once by this actor: the Acts of the step in progress were sent before, so a
+     * one-by-one prosumer decides the current step on the old version and the next one on the new version
+     * (a batching one shared by several worlds decides a waiting batch on the version current when the
+     * batch completes; each Action names its version either way).
      */
     public record UseWeights(long version, List<org.p2pgrid.learner.nn.ActorSnapshot.Weights> perAgent) implements Command {}
 
