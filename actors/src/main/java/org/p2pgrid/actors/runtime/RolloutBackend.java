@@ -63,22 +63,40 @@ public interface RolloutBackend {
     /** A checkpoint for episodes {@code < nextEpisode} is on disk. */
     default void checkpointed(int nextEpisode) {}
 
-    /** The one-JVM backend: W local worlds. */
+    /**
+     * The one-JVM backend: W local worlds; the prosumer actors per world or shared by all worlds, as
+     * {@code policy-actors} says.
+     */
     static RolloutBackend local() {
         return (ctx, c) -> {
             int agents = c.scenario().prosumers().size();
             int w = c.settings().worlds();
+            boolean perNode = c.settings().policyActors() == PolicyPlacement.PER_NODE;
             List<ActorRef<WorldActor.Command>> worlds = new java.util.ArrayList<>();
             List<ActorRef<ProsumerActor.Command>> all = new java.util.ArrayList<>();
+            List<ActorRef<ProsumerActor.Command>> shared = new java.util.ArrayList<>(agents);
+            if (perNode) {
+                for (int i = 0; i < agents; i++) {
+                    ActorRef<ProsumerActor.Command> ref = ctx.spawn(ProsumerActor.createBatching(i,
+                            c.initial().version(), c.initial().perAgent().get(i)), "prosumer-" + i);
+                    ctx.watch(ref);
+                    shared.add(ref);
+                }
+                all.addAll(shared);
+            }
             for (int k = 0; k < w; k++) {
                 List<ActorRef<ProsumerActor.Command>> prosumers = new java.util.ArrayList<>(agents);
-                for (int i = 0; i < agents; i++) {
-                    ActorRef<ProsumerActor.Command> ref = ctx.spawn(ProsumerActor.create(i, c.initial().version(),
-                            c.initial().perAgent().get(i)), "world-" + k + "-prosumer-" + i);
-                    ctx.watch(ref);
-                    prosumers.add(ref);
+                if (perNode) {
+                    prosumers.addAll(shared);
+                } else {
+                    for (int i = 0; i < agents; i++) {
+                        ActorRef<ProsumerActor.Command> ref = ctx.spawn(ProsumerActor.create(i, c.initial().version(),
+                                c.initial().perAgent().get(i)), "world-" + k + "-prosumer-" + i);
+                        ctx.watch(ref);
+                        prosumers.add(ref);
+                    }
+                    all.addAll(prosumers);
                 }
-                all.addAll(prosumers);
                 ActorRef<WorldActor.Command> world = ctx.spawn(WorldActor.create(new WorldActor.Setup(k, c.scenario(),
                         List.copyOf(prosumers), c.replay(), c.experts(), c.events(), c.config().seed(),
                         c.labelling() ? c.config().labels().everySteps() : 0, c.settings().maxUnackedTransitions(),
@@ -86,6 +104,7 @@ public interface RolloutBackend {
                 ctx.watch(world);
                 worlds.add(world);
             }
+            // registered in agent order (world by world when per world): the learner publishes perAgent(k % agents)
             c.learner().tell(new LearnerActor.RegisterProsumers(List.copyOf(all)));
             return new Started(w, (k, e, d) -> worlds.get(k).tell(new WorldActor.RunEpisode(e, d)), Map.of(), List.of());
         };

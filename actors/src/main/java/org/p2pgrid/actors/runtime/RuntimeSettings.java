@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param labelLagEpisodes      how far labelling may lag (episodes beyond the worlds in flight)
  * @param setupTimeout          limit for set-up, catch-up, validation and checkpoint replies
  * @param labelWaitTimeout      limit for the last expert labels at the end of a run
+ * @param policyActors          one prosumer actor per world, or one per node serving all its worlds (batched)
  */
 public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpdates, int maxUnackedTransitions,
                               Duration askTimeout, int learnerLagEpisodes, int labelLagEpisodes, Duration setupTimeout,
-                              Duration labelWaitTimeout) {
+                              Duration labelWaitTimeout, PolicyPlacement policyActors) {
     public static final String PATH = "p2pgrid.runtime";
 
     public RuntimeSettings {
@@ -33,6 +34,9 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
         if (askTimeout.isZero() || askTimeout.isNegative() || setupTimeout.isZero() || setupTimeout.isNegative()
                 || labelWaitTimeout.isZero() || labelWaitTimeout.isNegative()) {
             throw new IllegalArgumentException(PATH + ": ask-timeout, setup-timeout and label-wait-timeout must be > 0");
+        }
+        if (policyActors == null) {
+            throw new IllegalArgumentException(PATH + ".policy-actors must be set");
         }
     }
 
@@ -55,7 +59,7 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
             return new RuntimeSettings(c.getInt("worlds"), workers, c.getInt("weights-every-updates"),
                     c.getInt("max-unacked-transitions"), c.getDuration("ask-timeout"), c.getInt("learner-lag-episodes"),
                     c.getInt("label-lag-episodes"), c.getDuration("setup-timeout"),
-                    c.getDuration("label-wait-timeout"));
+                    c.getDuration("label-wait-timeout"), PolicyPlacement.parse(c.getString("policy-actors")));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("runtime config: " + e.getMessage(), e);
         }
@@ -63,37 +67,42 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
 
     public RuntimeSettings withWorlds(int w) {
         return new RuntimeSettings(w, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
-                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout);
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout, policyActors);
     }
 
     public RuntimeSettings withExpertWorkers(int n) {
         return new RuntimeSettings(worlds, n, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
-                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout);
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout, policyActors);
     }
 
     public RuntimeSettings withWeightsEveryUpdates(int n) {
         return new RuntimeSettings(worlds, expertWorkers, n, maxUnackedTransitions, askTimeout, learnerLagEpisodes,
-                labelLagEpisodes, setupTimeout, labelWaitTimeout);
+                labelLagEpisodes, setupTimeout, labelWaitTimeout, policyActors);
     }
 
     public RuntimeSettings withMaxUnackedTransitions(int n) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, n, askTimeout, learnerLagEpisodes,
-                labelLagEpisodes, setupTimeout, labelWaitTimeout);
+                labelLagEpisodes, setupTimeout, labelWaitTimeout, policyActors);
     }
 
     public RuntimeSettings withLearnerLagEpisodes(int n) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout, n,
-                labelLagEpisodes, setupTimeout, labelWaitTimeout);
+                labelLagEpisodes, setupTimeout, labelWaitTimeout, policyActors);
     }
 
     public RuntimeSettings withLabelLagEpisodes(int n) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
-                learnerLagEpisodes, n, setupTimeout, labelWaitTimeout);
+                learnerLagEpisodes, n, setupTimeout, labelWaitTimeout, policyActors);
     }
 
     public RuntimeSettings withAskTimeout(Duration d) {
         return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, d,
-                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout);
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout, policyActors);
+    }
+
+    public RuntimeSettings withPolicyActors(PolicyPlacement p) {
+        return new RuntimeSettings(worlds, expertWorkers, weightsEveryUpdates, maxUnackedTransitions, askTimeout,
+                learnerLagEpisodes, labelLagEpisodes, setupTimeout, labelWaitTimeout, p);
     }
 
     private static void check(boolean ok, String key, Object value, String rule) {

@@ -38,7 +38,7 @@ import org.p2pgrid.learner.train.TrainingHistory;
 /**
  * Starts and drives one training run in the actor runtime (DESIGN §3): a {@link ReplayActor}, a
  * {@link LearnerActor}, an {@link ExpertPoolActor}, W {@link WorldActor}s with one {@link ProsumerActor}
- * per prosumer each. It hands out episodes (episode e visits the same training day as in the
+ * per prosumer each (or, with {@code policy-actors = per-node}, one per prosumer shared by all worlds). It hands out episodes (episode e visits the same training day as in the
  * single-process {@link Trainer}: {@link Trainer#episodeDay}) to idle worlds, gated by how far the
  * learner and the labelling may lag, counts finished episodes, and at every validation / checkpoint
  * point runs a barrier: no new episode starts, the in-flight ones finish, the learner catches up to the

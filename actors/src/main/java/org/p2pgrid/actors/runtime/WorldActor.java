@@ -44,8 +44,10 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
 
     /**
      * New policy weights for every prosumer of this world (one per agent, in agent order). Told to
-     * all prosumers at once by this actor: the Acts of the step in progress were sent before, so each
-     * prosumer decides the current step on the old version and the next one on the new version.
+     * all prosumers at once by this actor: the Acts of the step in progress were sent before, so a
+     * one-by-one prosumer decides the current step on the old version and the next one on the new version
+     * (a batching one shared by several worlds decides a waiting batch on the version current when the
+     * batch completes; each Action names its version either way).
      */
     public record UseWeights(long version, List<org.p2pgrid.learner.nn.ActorSnapshot.Weights> perAgent) implements Command {}
 
@@ -239,11 +241,21 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
         obs = r.observations();
         done = r.done();
         if (done) {
+            pauseProsumers();
             maybeFinish();
         } else if (unacked >= s.maxUnacked()) {
             blocked = true;
+            pauseProsumers();
         } else {
             requestActions();
+        }
+    }
+
+    /** Batching prosumer actors shared with other worlds must not hold those worlds' Acts for this one. */
+    private void pauseProsumers() {
+        ProsumerActor.Pause p = new ProsumerActor.Pause(actionAdapter);
+        for (ActorRef<ProsumerActor.Command> prosumer : s.prosumers()) {
+            prosumer.tell(p);
         }
     }
 
@@ -288,6 +300,7 @@ public final class WorldActor extends AbstractBehavior<WorldActor.Command> {
                     + env.currentStep() + ": no progress for " + s.askTimeout().toMillis() + " ms, waiting for " + what;
             getContext().getLog().error(reason);
             s.parent().tell(new Failed(s.world(), episode, reason));
+            pauseProsumers(); // prosumers shared with other worlds must not wait for this one any more
             return Behaviors.stopped();
         }
         progressAtLastTick = progress;

@@ -179,4 +179,22 @@ class ActorTrainingTest {
         assertEquals(null, Checkpoints.verify(o.lastCheckpoint()));
         assertEquals(0, Checkpoints.readTrainerState(o.lastCheckpoint()).nextEpisode());
     }
+
+    /**
+     * {@code policy-actors = per-node}: one batching prosumer actor per prosumer serves both worlds while
+     * the learner publishes weights to them; the run ends with the reference loop's update count.
+     */
+    @Test
+    void perNodePolicyActorsServeBothWorldsToTheEnd(@TempDir Path tmp) throws Exception {
+        TrainingConfig c = config(2).with(java.util.Map.of("validation-every", 0));
+        Recorder rec = new Recorder();
+        Trainer.Outcome o = ActorTraining.run(Fixtures.SCENARIO, c, () -> new RuleBasedTeacher(Fixtures.SCENARIO),
+                tmp.resolve("run"), FINGERPRINT, rec, settings().withPolicyActors(PolicyPlacement.PER_NODE));
+        assertEquals(2, o.episodesDone());
+        assertEquals(2L * P2pTradingEnv.STEPS_PER_DAY - 64 + 1, o.updates());
+        assertEquals(2, rec.episodes.size());
+        for (TrainingHistory.Episode e : rec.episodes) {
+            assertTrue(Double.isFinite(e.cost()), "episode " + e.episode() + " cost " + e.cost());
+        }
+    }
 }

@@ -92,4 +92,72 @@ class ProsumerActorTest {
         assertEquals(9, still.version());
         assertArrayEquals(new ActorSnapshot(v9).act(o), still.ownDims(), 0f);
     }
+
+    private static ProsumerActor.Stats stats(ActorRef<ProsumerActor.Command> p) {
+        TestProbe<ProsumerActor.Stats> probe = kit.createTestProbe();
+        p.tell(new ProsumerActor.GetStats(probe.getRef()));
+        return probe.receiveMessage();
+    }
+
+    /**
+     * One batching actor serving two worlds: a world's first Act is decided alone, then one Act of each
+     * engaged world per forward pass (GetStats, answered in mailbox order, shows an Act still waiting —
+     * no timing involved), newer weights do not cut a waiting batch short, a Pause releases it, and every
+     * action is the snapshot's own, bit for bit.
+     */
+    @Test
+    void batchingActorDecidesOneActPerEngagedWorldTogether() {
+        ActionBounds b = Trainer.actionBounds(Fixtures.SCENARIO).get(2);
+        ActorSnapshot.Weights v1 = Fixtures.randomWeights(2, 40, b, 21);
+        ActorSnapshot.Weights v2 = Fixtures.randomWeights(2, 40, b, 22);
+        ActorRef<ProsumerActor.Command> p = kit.spawn(ProsumerActor.createBatching(2, 1, v1));
+        TestProbe<ProsumerActor.Action> worldA = kit.createTestProbe();
+        TestProbe<ProsumerActor.Action> worldB = kit.createTestProbe();
+        TestProbe<ProsumerActor.WeightsApplied> acks = kit.createTestProbe();
+        SplittableRandom r = new SplittableRandom(4);
+        ActorSnapshot ref1 = new ActorSnapshot(v1);
+        ActorSnapshot ref2 = new ActorSnapshot(v2);
+
+        float[] a0 = obs(r);
+        float[] b0 = obs(r);
+        p.tell(new ProsumerActor.Act(0, a0, true, 100, worldA.getRef()));
+        assertArrayEquals(ref1.sample(a0, new SplittableRandom(100)), worldA.receiveMessage().ownDims(), 0f);
+        p.tell(new ProsumerActor.Act(0, b0, false, 0, worldB.getRef()));
+        assertArrayEquals(ref1.act(b0), worldB.receiveMessage().ownDims(), 0f);
+        assertEquals(new ProsumerActor.Stats(2, 2, 2, 1), stats(p), "first Acts of each world: decided alone");
+
+        float[] a1 = obs(r);
+        float[] b1 = obs(r);
+        p.tell(new ProsumerActor.Act(1, a1, true, 101, worldA.getRef()));
+        assertEquals(2, stats(p).decisions(), "A's second Act waits for B's");
+        p.tell(new ProsumerActor.PolicyWeights(2, v2, acks.getRef()));
+        assertTrue(acks.receiveMessage().swapped());
+        assertEquals(2, stats(p).decisions(), "newer weights do not cut the batch short");
+        p.tell(new ProsumerActor.Act(1, b1, true, 102, worldB.getRef()));
+        ProsumerActor.Action fromA = worldA.receiveMessage();
+        ProsumerActor.Action fromB = worldB.receiveMessage();
+        assertEquals(2, fromA.version());
+        assertEquals(1, fromA.step());
+        assertArrayEquals(ref2.sample(a1, new SplittableRandom(101)), fromA.ownDims(), 0f);
+        assertArrayEquals(ref2.sample(b1, new SplittableRandom(102)), fromB.ownDims(), 0f);
+        assertEquals(new ProsumerActor.Stats(2, 4, 3, 2), stats(p));
+
+        // B pauses (end of its episode): A's next Act no longer waits for it
+        p.tell(new ProsumerActor.Pause(worldB.getRef()));
+        float[] a2 = obs(r);
+        p.tell(new ProsumerActor.Act(2, a2, false, 0, worldA.getRef()));
+        assertArrayEquals(ref2.act(a2), worldA.receiveMessage().ownDims(), 0f);
+        // B resumes (decided alone), A's next waits again until B pauses
+        float[] b2 = obs(r);
+        p.tell(new ProsumerActor.Act(0, b2, false, 0, worldB.getRef()));
+        assertArrayEquals(ref2.act(b2), worldB.receiveMessage().ownDims(), 0f);
+        float[] a3 = obs(r);
+        p.tell(new ProsumerActor.Act(3, a3, false, 0, worldA.getRef()));
+        assertEquals(6, stats(p).decisions());
+        p.tell(new ProsumerActor.Pause(worldB.getRef()));
+        ProsumerActor.Action released = worldA.receiveMessage();
+        assertEquals(3, released.step());
+        assertArrayEquals(ref2.act(a3), released.ownDims(), 0f);
+        assertEquals(7, stats(p).decisions());
+    }
 }

@@ -23,6 +23,10 @@ class RuntimeSettingsTest {
         assertEquals(5, o.worlds());
         assertEquals(3, o.expertWorkers());
         assertEquals(Duration.ofMillis(250), o.askTimeout());
+        assertEquals(PolicyPlacement.PER_WORLD, d.policyActors(), "the measured default (benchmarks/RESULTS.md)");
+        assertEquals(PolicyPlacement.PER_NODE, RuntimeSettings.from(ConfigFactory.parseString(
+                "p2pgrid.runtime.policy-actors = per-node")).policyActors());
+        assertEquals(PolicyPlacement.PER_NODE, d.withPolicyActors(PolicyPlacement.PER_NODE).policyActors());
     }
 
     @Test
@@ -33,5 +37,8 @@ class RuntimeSettingsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> RuntimeSettings.from(ConfigFactory.parseString("p2pgrid.runtime.max-unacked-transitions = -1")));
         assertTrue(e.getMessage().contains("max-unacked-transitions"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RuntimeSettings.from(ConfigFactory.parseString("p2pgrid.runtime.policy-actors = per-core")));
+        assertTrue(e.getMessage().contains("p2pgrid.runtime.policy-actors = per-core"), e.getMessage());
     }
 }

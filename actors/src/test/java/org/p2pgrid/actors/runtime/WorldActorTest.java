@@ -148,4 +148,67 @@ class WorldActorTest {
         TestProbe<Object> watcher = kit.createTestProbe();
         watcher.expectTerminated(r.world(), Duration.ofSeconds(10));
     }
+
+    /** A replay stand-in that acknowledges every transition at once. */
+    static ActorRef<ReplayActor.Command> ackingReplay() {
+        return kit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(m -> {
+            if (m instanceof ReplayActor.Add a) {
+                a.replyTo().tell(new ReplayActor.Added(a.seq(), a.seq()));
+            }
+            return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+        }));
+    }
+
+    /**
+     * Worlds sharing batching prosumer actors (policy-actors = per-node) run the same days as worlds with
+     * their own per-world actors: same costs and rewards to the last bit (the batched forward gives the
+     * same floats, noise comes from each Act's seed), and nothing hangs — two days at once, with a small
+     * credit so that the worlds pause for acks as well as at their episode ends.
+     */
+    @Test
+    void worldsSharingBatchingProsumersRunTheSameDaysAsWorldsWithTheirOwn() {
+        List<ActorSnapshot.Weights> w = Fixtures.randomWeights(4);
+        List<ActorRef<ProsumerActor.Command>> shared = new ArrayList<>();
+        for (int i = 0; i < w.size(); i++) {
+            shared.add(kit.spawn(ProsumerActor.createBatching(i, 0, w.get(i))));
+        }
+        ActorRef<ReplayActor.Command> replay = ackingReplay();
+        java.util.Map<Long, WorldActor.EpisodeDone> batched = new java.util.HashMap<>();
+        java.util.Map<Long, WorldActor.EpisodeDone> single = new java.util.HashMap<>();
+        int[][] runs = {{1, 10}, {2, 40}, {3, 200}, {4, 41}};
+        for (boolean perNode : new boolean[] {true, false}) {
+            TestProbe<WorldActor.Event> parent = kit.createTestProbe();
+            List<ActorRef<WorldActor.Command>> worlds = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                List<ActorRef<ProsumerActor.Command>> ps = shared;
+                if (!perNode) {
+                    ps = new ArrayList<>();
+                    for (int i = 0; i < w.size(); i++) {
+                        ps.add(kit.spawn(ProsumerActor.create(i, 0, w.get(i))));
+                    }
+                }
+                worlds.add(kit.spawn(WorldActor.create(new WorldActor.Setup(k, Fixtures.SCENARIO, ps, replay, null,
+                        parent.getRef(), 11, 0, 3, Duration.ofSeconds(60)))));
+            }
+            // two episodes at once, then the next two as the worlds become free
+            worlds.get(0).tell(new WorldActor.RunEpisode(runs[0][0], runs[0][1]));
+            worlds.get(1).tell(new WorldActor.RunEpisode(runs[1][0], runs[1][1]));
+            for (int next = 2; next < runs.length + 2; next++) {
+                WorldActor.EpisodeDone d = parent.expectMessageClass(WorldActor.EpisodeDone.class, Duration.ofSeconds(120));
+                (perNode ? batched : single).put(d.episode(), d);
+                if (next < runs.length) {
+                    worlds.get(d.world()).tell(new WorldActor.RunEpisode(runs[next][0], runs[next][1]));
+                }
+            }
+        }
+        assertEquals(runs.length, batched.size());
+        for (int[] run : runs) {
+            WorldActor.EpisodeDone a = batched.get((long) run[0]);
+            WorldActor.EpisodeDone b = single.get((long) run[0]);
+            assertEquals(b.day(), a.day());
+            assertEquals(b.cost(), a.cost(), 0.0, "episode " + run[0]);
+            assertEquals(b.reward(), a.reward(), 0.0, "episode " + run[0]);
+            assertEquals(b.violatedSteps(), a.violatedSteps());
+        }
+    }
 }

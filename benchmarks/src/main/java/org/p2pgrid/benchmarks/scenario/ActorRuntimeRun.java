@@ -20,6 +20,7 @@ import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.p2pgrid.actors.runtime.ActorTraining;
+import org.p2pgrid.actors.runtime.PolicyPlacement;
 import org.p2pgrid.actors.runtime.ProsumerActor;
 import org.p2pgrid.actors.runtime.ReplayActor;
 import org.p2pgrid.actors.runtime.RuntimeSettings;
@@ -46,7 +47,10 @@ import org.p2pgrid.learner.train.Trainer;
  * wall-clock rate depends on what else runs; the process CPU time in the window gives agent-steps per
  * CPU-second as well (what one free core would do).
  *
- * <pre>benchmarks/scenario.sh ActorRuntimeRun [worlds=2] [hidden=256] [seconds=20] [broadcastMs=50] [scenario=default|synthetic]</pre>
+ * <pre>benchmarks/scenario.sh ActorRuntimeRun [worlds=2] [hidden=256] [seconds=20] [broadcastMs=50] [scenario=default|synthetic] [policies=per-node|per-world]</pre>
+ *
+ * {@code policies} defaults to {@code p2pgrid.runtime.policy-actors} (-D overrides it as well): per-node
+ * spawns one batching prosumer actor per prosumer serving all worlds; the mean batch size is printed.
  */
 public final class ActorRuntimeRun {
 
@@ -56,6 +60,8 @@ public final class ActorRuntimeRun {
 
     record Applied(ProsumerActor.WeightsApplied applied) implements Msg {}
 
+    record PolicyStats(ProsumerActor.Stats stats) implements Msg {}
+
     enum Tick implements Msg { BROADCAST, WARMED_UP, DEADLINE }
 
     /**
@@ -64,14 +70,22 @@ public final class ActorRuntimeRun {
      * 60 s of the end.
      */
     public record Result(long steps, double seconds, double cpuSeconds, int agents, List<Double> broadcastMillis, long broadcasts,
-                         String failure, Map<String, Long> deadLetters, boolean terminated) {
+                         String failure, Map<String, Long> deadLetters, boolean terminated, PolicyPlacement placement,
+                         long decisions, long forwardPasses, int largestBatch) {
         Result(long steps, double seconds, double cpuSeconds, int agents, List<Double> broadcastMillis, long broadcasts,
                String failure) {
-            this(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, Map.of(), false);
+            this(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, Map.of(), false,
+                    PolicyPlacement.PER_WORLD, 0, 0, 0);
         }
 
         Result withEnd(Map<String, Long> dead, boolean done) {
-            return new Result(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, dead, done);
+            return new Result(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, dead, done, placement,
+                    decisions, forwardPasses, largestBatch);
+        }
+
+        Result withBatches(PolicyPlacement p, long d, long f, int largest) {
+            return new Result(steps, seconds, cpuSeconds, agents, broadcastMillis, broadcasts, failure, deadLetters,
+                    terminated, p, d, f, largest);
         }
 
         /** Broadcast latencies in ms, sorted. */
@@ -88,8 +102,9 @@ public final class ActorRuntimeRun {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int broadcastMs = args.length > 3 ? Integer.parseInt(args[3]) : 50;
         String which = args.length > 4 ? args[4] : "default";
+        PolicyPlacement placement = args.length > 5 ? PolicyPlacement.parse(args[5]) : RuntimeSettings.load().policyActors();
         Scenario scenario = which.equals("synthetic") ? Scenarios.synthetic(141, 20, 1) : Scenarios.defaults(1);
-        Result r = run(scenario, worlds, hidden, seconds, broadcastMs);
+        Result r = run(scenario, Trainer.actionBounds(scenario), worlds, hidden, seconds, broadcastMs, placement);
         if (r.failure() != null) {
             System.out.println("FAILED: " + r.failure());
             System.exit(1);
@@ -119,9 +134,15 @@ public final class ActorRuntimeRun {
         return run(scenario, Trainer.actionBounds(scenario), worlds, hidden, seconds, broadcastMs);
     }
 
-    /** {@link #run(Scenario, int, int, int, int)} with the agents' bounds given (Trainer.actionBounds takes minutes at 1 000 prosumers). */
+    /** With the configured {@code policy-actors} placement. */
     public static Result run(Scenario scenario, List<ActionBounds> bounds, int worlds, int hidden, int seconds, int broadcastMs)
             throws Exception {
+        return run(scenario, bounds, worlds, hidden, seconds, broadcastMs, RuntimeSettings.load().policyActors());
+    }
+
+    /** {@link #run(Scenario, int, int, int, int)} with the agents' bounds given (Trainer.actionBounds takes minutes at 1 000 prosumers). */
+    public static Result run(Scenario scenario, List<ActionBounds> bounds, int worlds, int hidden, int seconds, int broadcastMs,
+                             PolicyPlacement placement) throws Exception {
         RuntimeSettings rs = RuntimeSettings.load().withWorlds(worlds);
         int warmup = Math.max(3, seconds / 4);
         int agents = bounds.size();
@@ -134,14 +155,26 @@ public final class ActorRuntimeRun {
                     DispatcherSelector.fromConfig(RuntimeSettings.PATH + ".replay-dispatcher"));
             ActorRef<WorldActor.Event> events = ctx.messageAdapter(WorldActor.Event.class, WorldEvent::new);
             ActorRef<ProsumerActor.WeightsApplied> acks = ctx.messageAdapter(ProsumerActor.WeightsApplied.class, Applied::new);
+            ActorRef<ProsumerActor.Stats> statsTo = ctx.messageAdapter(ProsumerActor.Stats.class, PolicyStats::new);
             List<ActorRef<ProsumerActor.Command>> all = new ArrayList<>();
             List<ActorRef<WorldActor.Command>> ws = new ArrayList<>();
+            List<ActorRef<ProsumerActor.Command>> shared = new ArrayList<>();
+            if (placement == PolicyPlacement.PER_NODE) {
+                for (int i = 0; i < agents; i++) {
+                    shared.add(ctx.spawn(ProsumerActor.createBatching(i, 0, versions.get(0).get(i)), "p" + i));
+                }
+                all.addAll(shared);
+            }
             for (int k = 0; k < worlds; k++) {
                 List<ActorRef<ProsumerActor.Command>> ps = new ArrayList<>();
-                for (int i = 0; i < agents; i++) {
-                    ps.add(ctx.spawn(ProsumerActor.create(i, 0, versions.get(0).get(i)), "w" + k + "-p" + i));
+                if (placement == PolicyPlacement.PER_NODE) {
+                    ps.addAll(shared);
+                } else {
+                    for (int i = 0; i < agents; i++) {
+                        ps.add(ctx.spawn(ProsumerActor.create(i, 0, versions.get(0).get(i)), "w" + k + "-p" + i));
+                    }
+                    all.addAll(ps);
                 }
-                all.addAll(ps);
                 // no labelling: the expert pool is not part of this measurement
                 ws.add(ctx.spawn(WorldActor.create(new WorldActor.Setup(k, scenario, List.copyOf(ps), replay, null,
                         events, 1, 0, rs.maxUnackedTransitions(), rs.askTimeout())), "world-" + k));
@@ -171,6 +204,11 @@ public final class ActorRuntimeRun {
                 boolean inFlight;
                 long broadcasts;
                 final List<Double> latencies = new ArrayList<>();
+                Result done;
+                int statsIn;
+                long decisions;
+                long passes;
+                int largest;
             };
             Arrays.fill(st.startedAt, System.nanoTime());
             return Behaviors.receive(Msg.class)
@@ -191,15 +229,28 @@ public final class ActorRuntimeRun {
                             if (--st.running == 0) {
                                 double s = (st.lastDone - st.measureStart) / 1e9;
                                 double cpu = (st.cpuAtLastDone - st.cpuStart) / 1e9;
-                                result.complete(new Result(st.steps, s, cpu, agents, st.latencies, st.broadcasts, null));
+                                st.done = new Result(st.steps, s, cpu, agents, st.latencies, st.broadcasts, null);
                                 timers.cancelAll();
-                                return Behaviors.stopped();
+                                for (ActorRef<ProsumerActor.Command> p : all) {
+                                    p.tell(new ProsumerActor.GetStats(statsTo));
+                                }
                             }
                             return Behaviors.same();
                         }
                         st.startedAt[d.world()] = now;
                         ws.get(d.world()).tell(new WorldActor.RunEpisode(episodeCounter[0],
                                 days.get((int) (episodeCounter[0]++ % days.size()))));
+                        return Behaviors.same();
+                    })
+                    .onMessage(PolicyStats.class, m -> {
+                        // whole-run counts (warm-up included): the batch sizes, not a rate
+                        st.decisions += m.stats().decisions();
+                        st.passes += m.stats().batches();
+                        st.largest = Math.max(st.largest, m.stats().largestBatch());
+                        if (++st.statsIn == all.size()) {
+                            result.complete(st.done.withBatches(placement, st.decisions, st.passes, st.largest));
+                            return Behaviors.stopped();
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(Applied.class, m -> {
@@ -289,8 +340,11 @@ public final class ActorRuntimeRun {
                 r.cpuSeconds() / r.seconds(), r.steps() * agents / r.cpuSeconds());
         System.out.printf(Locale.ROOT, "weights: ~%d floats per version (%.1f MB), broadcast every %d ms to %d prosumer actors; "
                         + "%d measured broadcasts: latency to the last ack p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                floats, floats * 4 / 1e6, broadcastMs, agents * worlds, lat.length, pct(lat, 0.5), pct(lat, 0.9),
-                pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
+                floats, floats * 4 / 1e6, broadcastMs, r.placement() == PolicyPlacement.PER_NODE ? agents : agents * worlds,
+                lat.length, pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99), lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
+        System.out.printf(Locale.ROOT, "policies %s: %d decisions in %d forward passes (mean batch %.2f, largest %d; whole run)%n",
+                r.placement().configName(), r.decisions(), r.forwardPasses(),
+                r.forwardPasses() == 0 ? Double.NaN : (double) r.decisions() / r.forwardPasses(), r.largestBatch());
         System.out.println("end: dead letters/dropped " + r.deadLetters() + ", actor system terminated: " + r.terminated());
     }
 

@@ -22,7 +22,11 @@ import org.p2pgrid.learner.train.Trainer;
  * scenario's action bounds; {@code agents} snapshots with distinct weights taken in turn (20 = one
  * world's step, weights from L3 at hidden 256; 1 = weights stay in L1/L2).
  *
- * <pre>benchmarks/scenario.sh SnapshotCpuRun [hidden=256] [agents=20] [rounds=30]</pre>
+ * <pre>benchmarks/scenario.sh SnapshotCpuRun [hidden=256] [agents=20] [rounds=30] [batch=1]</pre>
+ *
+ * With {@code batch} B &gt; 1 two more variants run: {@code sampleSeqB}, B single {@code sample} calls on
+ * the same agent back to back (as B worlds' decisions of one agent in a row), and {@code decideB}, one
+ * {@link ActorSnapshot#decide} of B observations (the batched forward); all per decision.
  *
  * Prints, per variant, the median and the minimum over the rounds after the first third (warm-up) of
  * the CPU microseconds per decision, and the median wall-clock microseconds.
@@ -33,6 +37,7 @@ public final class SnapshotCpuRun {
         int hidden = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int agents = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         List<ActionBounds> bounds = Trainer.actionBounds(Scenarios.defaults(1));
         ActorSnapshot[] current = new ActorSnapshot[agents];
         FlatActorSnapshot[] flat = new FlatActorSnapshot[agents];
@@ -52,8 +57,18 @@ public final class SnapshotCpuRun {
                 eps[i][j] = (float) (rng.nextDouble() * 2 - 1);
             }
         }
-        String[] names = {"act", "actFlat", "sample", "sampleFlat"};
+        String[] names = batch > 1 ? new String[] {"act", "actFlat", "sample", "sampleFlat", "sampleSeq" + batch,
+                "decide" + batch} : new String[] {"act", "actFlat", "sample", "sampleFlat"};
         int reps = Math.max(2_000, (int) (40_000_000L / ((long) hidden * hidden + 20L * hidden)));
+        reps = (reps + batch - 1) / batch * batch;
+        float[][][] batchObs = new float[agents][batch][];
+        float[][][] batchEps = new float[agents][batch][];
+        for (int i = 0; i < agents; i++) {
+            for (int b = 0; b < batch; b++) {
+                batchObs[i][b] = obs[(i + b) % agents];
+                batchEps[i][b] = eps[i];
+            }
+        }
         double[][] cpu = new double[names.length][rounds];
         double[][] wall = new double[names.length][rounds];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -62,7 +77,19 @@ public final class SnapshotCpuRun {
             for (int v = 0; v < names.length; v++) {
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                for (int n = 0; n < reps; n++) {
+                if (v >= 4) {
+                    for (int n = 0; n < reps / batch; n++) {
+                        int i = n % agents;
+                        if (v == 4) {
+                            for (int b = 0; b < batch; b++) {
+                                sink += current[i].sample(batchObs[i][b], batchEps[i][b])[0];
+                            }
+                        } else {
+                            sink += current[i].decide(batchObs[i], batchEps[i], batch)[0][0];
+                        }
+                    }
+                }
+                for (int n = 0; n < (v >= 4 ? 0 : reps); n++) {
                     int i = n % agents;
                     float[] a = switch (v) {
                         case 0 -> current[i].act(obs[i]);

@@ -137,8 +137,30 @@ public final class ProfileGenerator implements SeriesSource {
     @Override
     public double[] load(LoadKind kind, int dayOfYear, int stream) {
         SeriesSource.checkDay(dayOfYear);
+        return load(kind, dayOfYear, stream, ownLoadDayScores(kind, stream));
+    }
+
+    /**
+     * The stream's daily load scores are a whole year's AR(1), rank-normalised (a sort of 365): drawn once
+     * here instead of once per day, which made a year of loads ~365× that sort per prosumer.
+     */
+    @Override
+    public double[][] loadYear(LoadKind kind, int stream) {
+        double[] own = ownLoadDayScores(kind, stream);
+        double[][] out = new double[DAYS][];
+        for (int d = 0; d < DAYS; d++) {
+            out[d] = load(kind, d, stream, own);
+        }
+        return out;
+    }
+
+    private double[] ownLoadDayScores(LoadKind kind, int stream) {
+        return Stats.normalScores(ar1(rng(Channel.LOAD_DAY, -1, stream, kind.ordinal()),
+                params.loads().get(kind).dailyLag1(), DAYS));
+    }
+
+    private double[] load(LoadKind kind, int dayOfYear, int stream, double[] own) {
         ProfileParameters.Load p = params.loads().get(kind);
-        double[] own = Stats.normalScores(ar1(rng(Channel.LOAD_DAY, -1, stream, kind.ordinal()), p.dailyLag1(), DAYS));
         double g = Math.sqrt(LOAD_STREAM_CORRELATION) * loadDayScore.get(kind)[dayOfYear]
                 + Math.sqrt(1 - LOAD_STREAM_CORRELATION) * own[dayOfYear];
         double[] dq = p.dailyFactorQuantiles(), nq = p.noiseFactorQuantiles(), pq = p.peakNoiseFactorQuantiles();

@@ -24,6 +24,19 @@ public interface SeriesSource {
     /** Load in W per MWh of annual energy (kW = value · E_annual[MWh] / 1000, see {@link LoadProfileCsv#kilowatts}); ≥ 0. */
     double[] load(LoadKind kind, int dayOfYear, int stream);
 
+    /**
+     * {@link #load} for every day of the year, {@code [day][step]}: the same values as 365 calls. Sources
+     * override it when a year at once is much cheaper than 365 single days (start-up needs each
+     * prosumer's largest load of the year).
+     */
+    default double[][] loadYear(LoadKind kind, int stream) {
+        double[][] out = new double[DAYS_PER_YEAR][];
+        for (int d = 0; d < DAYS_PER_YEAR; d++) {
+            out[d] = load(kind, d, stream);
+        }
+        return out;
+    }
+
     /** Background load of the non-prosumer buses, as a factor of the feeder's annual peak (≤ 1). */
     double[] feederLoadFactor(int dayOfYear);
 

@@ -29,6 +29,27 @@ public final class GeneratedExogenous implements ExogenousModel {
         return backgroundPeakScale;
     }
 
+    private static double kilowatts(double perUnit, LoadSpec load) {
+        return perUnit * load.annualEnergyMwh() / 1000.0;
+    }
+
+    /** Loads only (no PV, wind or background), a year per prosumer at once: the same values as {@link #day}. */
+    @Override
+    public double[] maxLoadKw() {
+        double[] max = new double[prosumers.size()];
+        java.util.stream.IntStream.range(0, max.length).parallel().forEach(i -> {
+            LoadSpec load = prosumers.get(i).load();
+            double m = 0;
+            for (double[] day : source.loadYear(LoadKind.valueOf(load.profile().name()), i)) {
+                for (double v : day) {
+                    m = Math.max(m, kilowatts(v, load));
+                }
+            }
+            max[i] = m;
+        });
+        return max;
+    }
+
     @Override
     public DayExogenous day(int dayOfYear) {
         int n = prosumers.size();
@@ -47,7 +68,7 @@ public final class GeneratedExogenous implements ExogenousModel {
             for (int t = 0; t < steps; t++) {
                 double avail = (pv == null ? 0 : rdg.pvCapacityKw() * pv[t]) + (wind == null ? 0 : rdg.wtCapacityKw() * wind[t]);
                 pRdg[i][t] = avail;
-                pLoad[i][t] = perUnitLoad[t] * load.annualEnergyMwh() / 1000.0; // W/MWh × MWh / 1000 = kW
+                pLoad[i][t] = kilowatts(perUnitLoad[t], load); // W/MWh × MWh / 1000 = kW
                 qLoad[i][t] = pLoad[i][t] * qPerP;
             }
         }

@@ -34,6 +34,17 @@ class ProfileGeneratorTest {
     }
 
     @Test
+    void aYearOfLoadsAtOnceIsTheSameAsEveryDay() {
+        for (LoadKind kind : LoadKind.values()) {
+            double[][] year = GEN.loadYear(kind, 5);
+            assertEquals(365, year.length);
+            for (int d = 0; d < 365; d++) {
+                assertArrayEquals(GEN.load(kind, d, 5), year[d], kind + " day " + d);
+            }
+        }
+    }
+
+    @Test
     void resultsDoNotDependOnCallOrderOrThreads() {
         List<int[]> requests = new ArrayList<>();
         for (int day = 0; day < 365; day += 7) for (int s = 0; s < 4; s++) requests.add(new int[] {day, s});

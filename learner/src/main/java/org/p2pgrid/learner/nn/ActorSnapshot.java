@@ -43,6 +43,9 @@ public final class ActorSnapshot {
     private final float[] h2;
     /** μ then log σ, [2k] (scratch). */
     private final float[] muLs;
+    /** Batch scratch ([batch][hidden]), grown on demand by {@link #decide}. */
+    private float[][] h1s = new float[0][];
+    private float[][] h2s = new float[0][];
 
     /**
      * One agent's actor as plain arrays. Treat as immutable: the arrays are never written after
@@ -219,13 +222,8 @@ public final class ActorSnapshot {
 
     /** Greedy action over the agent's own dims (physical units). Not thread-safe (scratch buffers). */
     public float[] act(float[] obs) {
-        float[] a = new float[k];
         trunk(obs);
-        head(wHeads, bHeads, h2, hidden, a, k); // the first k rows: the mean head
-        for (int j = 0; j < k; j++) {
-            a[j] = mid[j] + half[j] * (float) Math.tanh(a[j]);
-        }
-        return a;
+        return greedyHead(h2);
     }
 
     /**
@@ -233,11 +231,16 @@ public final class ActorSnapshot {
      * the same generator as {@link GaussianActors#noise}). Not thread-safe (scratch buffers).
      */
     public float[] sample(float[] obs, SplittableRandom rng) {
+        return sample(obs, noise(rng));
+    }
+
+    /** The k standard-normal draws {@link #sample(float[], SplittableRandom)} takes from {@code rng} (for {@link #decide}). */
+    public float[] noise(SplittableRandom rng) {
         float[] eps = new float[k];
         for (int j = 0; j < k; j++) {
             eps[j] = (float) GaussianActors.gaussian(rng);
         }
-        return sample(obs, eps);
+        return eps;
     }
 
     /** Exploration action with given standard-normal noise {@code eps} [k]. */
@@ -245,9 +248,64 @@ public final class ActorSnapshot {
         if (eps.length != k) {
             throw new IllegalArgumentException("eps must have " + k + " entries");
         }
-        float[] a = new float[k];
         trunk(obs);
-        head(wHeads, bHeads, h2, hidden, muLs, 2 * k); // both heads in one pass over h₂
+        return sampleHead(h2, eps);
+    }
+
+    /**
+     * Decisions on {@code n} observations at once (e.g. this agent's row in each of several worlds):
+     * {@code eps[b] == null} → greedy ({@link #act}), otherwise the exploration action with that noise
+     * ({@link #sample(float[], float[])}). The same floats as n single calls — each output is summed in
+     * the same order — but the hidden layers run over pairs of observations, so each weight row is read
+     * once per pair instead of once per decision: at hidden 256 the single decision is bound by streaming
+     * its 260 KB of weights from L2/L3, not by the multiply-adds. Not thread-safe (scratch buffers).
+     */
+    public float[][] decide(float[][] obs, float[][] eps, int n) {
+        if (n < 0 || n > obs.length || n > eps.length) {
+            throw new IllegalArgumentException("batch of " + n + " with " + obs.length + " observations, " + eps.length
+                    + " noise rows");
+        }
+        for (int b = 0; b < n; b++) {
+            if (obs[b].length != obsDim) {
+                throw new IllegalArgumentException("observation must have " + obsDim + " features, got " + obs[b].length);
+            }
+            if (eps[b] != null && eps[b].length != k) {
+                throw new IllegalArgumentException("eps must have " + k + " entries");
+            }
+        }
+        if (h1s.length < n) {
+            int cap = Math.max(n, 2 * h1s.length);
+            h1s = new float[cap][hidden];
+            h2s = new float[cap][hidden];
+        }
+        int b = 0;
+        for (; b + 1 < n; b += 2) {
+            denseReluPair(w1, b1, obs[b], obs[b + 1], obsDim, h1s[b], h1s[b + 1], hidden);
+            denseReluPair(w2, b2, h1s[b], h1s[b + 1], hidden, h2s[b], h2s[b + 1], hidden);
+        }
+        if (b < n) {
+            denseRelu(w1, b1, obs[b], obsDim, h1s[b], hidden);
+            denseRelu(w2, b2, h1s[b], hidden, h2s[b], hidden);
+        }
+        float[][] out = new float[n][];
+        for (b = 0; b < n; b++) {
+            out[b] = eps[b] == null ? greedyHead(h2s[b]) : sampleHead(h2s[b], eps[b]);
+        }
+        return out;
+    }
+
+    private float[] greedyHead(float[] h) {
+        float[] a = new float[k];
+        head(wHeads, bHeads, h, hidden, a, k); // the first k rows: the mean head
+        for (int j = 0; j < k; j++) {
+            a[j] = mid[j] + half[j] * (float) Math.tanh(a[j]);
+        }
+        return a;
+    }
+
+    private float[] sampleHead(float[] h, float[] eps) {
+        float[] a = new float[k];
+        head(wHeads, bHeads, h, hidden, muLs, 2 * k); // both heads in one pass over h₂
         float lsMin = weights.logStdMin();
         float lsMax = weights.logStdMax();
         for (int j = 0; j < k; j++) {
@@ -313,6 +371,57 @@ public final class ActorSnapshot {
         for (int o = 0; o < n; o++) {
             float v = out[o];
             out[o] = v < 0 ? 0f : v; // as before (not Math.max, which would turn −0 into +0)
+        }
+    }
+
+    /**
+     * {@link #denseRelu} for two inputs x and y at once: each weight vector loaded for the pair is used
+     * twice, halving the weight traffic. Both sums per output keep denseRelu's order (b, then inputs
+     * 0, 1, 2, … left to right, no FMA), so each result is bit for bit the single one. Still one array per
+     * input and every access indexed by {@code o} alone, so C2's superword pass vectorises the loop (see
+     * denseRelu).
+     */
+    private static void denseReluPair(float[][] wT, float[] b, float[] x, float[] y, int in, float[] outX,
+                                      float[] outY, int n) {
+        System.arraycopy(b, 0, outX, 0, n);
+        System.arraycopy(b, 0, outY, 0, n);
+        int i = 0;
+        for (; i + 3 < in; i += 4) {
+            float x0 = x[i];
+            float x1 = x[i + 1];
+            float x2 = x[i + 2];
+            float x3 = x[i + 3];
+            float y0 = y[i];
+            float y1 = y[i + 1];
+            float y2 = y[i + 2];
+            float y3 = y[i + 3];
+            float[] r0 = wT[i];
+            float[] r1 = wT[i + 1];
+            float[] r2 = wT[i + 2];
+            float[] r3 = wT[i + 3];
+            for (int o = 0; o < n; o++) {
+                float w0 = r0[o];
+                float w1 = r1[o];
+                float w2 = r2[o];
+                float w3 = r3[o];
+                outX[o] = outX[o] + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3;
+                outY[o] = outY[o] + w0 * y0 + w1 * y1 + w2 * y2 + w3 * y3;
+            }
+        }
+        for (; i < in; i++) {
+            float xi = x[i];
+            float yi = y[i];
+            float[] r = wT[i];
+            for (int o = 0; o < n; o++) {
+                outX[o] += r[o] * xi;
+                outY[o] += r[o] * yi;
+            }
+        }
+        for (int o = 0; o < n; o++) {
+            float v = outX[o];
+            outX[o] = v < 0 ? 0f : v;
+            float u = outY[o];
+            outY[o] = u < 0 ? 0f : u;
         }
     }
 
