@@ -36,7 +36,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         String spec = days != null ? days : config.testDays();
         TrainingConfig.Labels labels = config.labels();
         try (ExpertSetup expert = ExpertSetup.open(scenario, profile, labels.cacheDir(), labels.socToleranceKwh(),
-                labels.cdgToleranceKw());
+                labels.cdgToleranceKw(), labels.highsOptions());
              Trainer trainer = Trainer.forEvaluation(scenario, config, runDir, RunFiles.fingerprint(scenario, profile))) {
             System.out.printf(Locale.ROOT, "%s after %d episodes (%d updates), run %s%n",
                     config.algo().id().toUpperCase(Locale.ROOT), trainer.episodesDone(), trainer.learner().updates(), runDir);

@@ -129,7 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         TrainingConfig.Labels labels = config.labels();
         try (ExpertSetup expert = ExpertSetup.open(scenario, profile, labels.cacheDir(), labels.socToleranceKwh(),
-                labels.cdgToleranceKw())) {
+                labels.cdgToleranceKw(), labels.highsOptions())) {
             Supplier<Teacher> teachers = switch (labels.teacher()) {
                 case EXPERT -> () -> new ExpertTeacher(expert.newLabeller(), scenario); // one labeller each, shared cache
                 case RULE_BASED -> () -> new RuleBasedTeacher(scenario);

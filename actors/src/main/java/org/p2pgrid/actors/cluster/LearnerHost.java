@@ -144,7 +144,7 @@ final class LearnerHost {
         Supplier<Teacher> teachers = switch (labels.teacher()) {
             case EXPERT -> {
                 expert[0] = ExpertSetup.open(scenario, cs.profileSeed(), labels.cacheDir(), labels.socToleranceKwh(),
-                        labels.cdgToleranceKw());
+                        labels.cdgToleranceKw(), labels.highsOptions());
                 ExpertSetup e = expert[0];
                 yield () -> new ExpertTeacher(e.newLabeller(), scenario);
             }

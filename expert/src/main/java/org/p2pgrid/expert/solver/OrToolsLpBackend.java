@@ -2,10 +2,21 @@ package org.p2pgrid.expert.solver;
 
 import com.google.ortools.Loader;
 import com.google.ortools.linearsolver.MPConstraint;
+import com.google.ortools.linearsolver.MPConstraintProto;
+import com.google.ortools.linearsolver.MPModelProto;
+import com.google.ortools.linearsolver.MPModelRequest;
 import com.google.ortools.linearsolver.MPObjective;
+import com.google.ortools.linearsolver.MPSolutionResponse;
 import com.google.ortools.linearsolver.MPSolver;
+import com.google.ortools.linearsolver.MPSolverResponseStatus;
 import com.google.ortools.linearsolver.MPVariable;
+import com.google.ortools.linearsolver.MPVariableProto;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.p2pgrid.expert.model.ConvexModel;
 import org.p2pgrid.expert.model.LinearExpr;
 
@@ -21,13 +32,39 @@ import org.p2pgrid.expert.model.LinearExpr;
  * it (SIGSEGV in ClpSimplex::createRim1) — keep the clp-java QP backend away from the "CLP" chain entry.
  * (Do not call {@code MPSolver.problemType()} on a HiGHS solver:
  * OR-Tools 9.15's Java enum has no value for it and throws.)
+ *
+ * <p><b>HiGHS options</b> ({@link #highsOptions()}, default {@link #DEFAULT_HIGHS_OPTIONS}) go to every
+ * HiGHS solve of the chain as OR-Tools' solver-specific parameter string, which OR-Tools 9.15 hands to
+ * {@code Highs::setOptionValue(name, value)} line by line ({@code name=value}; its parser also splits on
+ * {@code ','} and {@code ' '}, so neither may appear in a name or value). {@code setSolverSpecificParametersAsString}
+ * returns false for HiGHS even when the options take effect, and an option HiGHS rejects surfaces only as the
+ * native status 85 (MODEL_INVALID_SOLVER_PARAMETERS) that the Java enum cannot map. So the constructor checks
+ * every option against HiGHS itself (a one-variable LP through {@code solveWithProto}, whose response carries
+ * HiGHS' message) and throws naming the option.
  */
 public final class OrToolsLpBackend implements SolverBackend {
 
     /** The solver ids tried in order, as accepted by {@link MPSolver#createSolver(String)}. */
     public static final List<String> DEFAULT_CHAIN = List.of("HIGHS_LP", "CLP", "GLOP");
 
+    /**
+     * HiGHS options of every HiGHS solve unless configured otherwise. Dual simplex cost perturbation ×5
+     * (HiGHS default 1): with the DSO's stage-1 dual hint it cut the N = 300 plan's thread CPU by 20–26 % and
+     * N = 100's by 17 % at the same LP optimum, N = 20 unchanged (benchmarks/RESULTS.md, "Expert DSO solve",
+     * "HiGHS options through the backend").
+     */
+    public static final Map<String, String> DEFAULT_HIGHS_OPTIONS =
+            Map.of("dual_simplex_cost_perturbation_multiplier", "5");
+
+    /** Set by this backend from {@link SolveOptions}: overriding them by option would be silently undone. */
+    private static final Set<String> RESERVED_OPTIONS = Set.of("time_limit", "output_flag", "log_to_console");
+    private static final Pattern OPTION_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern OPTION_VALUE = Pattern.compile("[^\\s,=#]+");
+    private static final Set<String> ACCEPTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final List<String> chain;
+    private final Map<String, String> highsOptions;
+    private final String highsParameterString;
 
     public OrToolsLpBackend() {
         this(DEFAULT_CHAIN);
@@ -35,10 +72,112 @@ public final class OrToolsLpBackend implements SolverBackend {
 
     /** @param chain solver ids tried in order, e.g. {@code List.of("GLOP")} */
     public OrToolsLpBackend(List<String> chain) {
+        this(chain, DEFAULT_HIGHS_OPTIONS);
+    }
+
+    /**
+     * @param chain        solver ids tried in order, e.g. {@code List.of("GLOP")}
+     * @param highsOptions HiGHS option name → value (as HiGHS' options file spells them, e.g.
+     *                     {@code simplex_strategy → 1}) for every HiGHS solve of the chain; empty = HiGHS' defaults
+     * @throws IllegalArgumentException if HiGHS does not know an option or rejects its value (the message names it)
+     */
+    public OrToolsLpBackend(List<String> chain, Map<String, String> highsOptions) {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("at least one OR-Tools solver id is needed");
         }
         this.chain = List.copyOf(chain);
+        this.highsOptions = Collections.unmodifiableMap(new LinkedHashMap<>(highsOptions));
+        this.highsParameterString = checkHighsOptions(this.highsOptions);
+    }
+
+    /** The default chain with these HiGHS options. */
+    public static OrToolsLpBackend withHighsOptions(Map<String, String> highsOptions) {
+        return new OrToolsLpBackend(DEFAULT_CHAIN, highsOptions);
+    }
+
+    /** The HiGHS options of every HiGHS solve (insertion order). */
+    public Map<String, String> highsOptions() {
+        return highsOptions;
+    }
+
+    /**
+     * Parses {@code name=value} pairs separated by {@code ','}, {@code ';'} or new lines (e.g. a system
+     * property); blank or {@code "none"} = no options.
+     */
+    public static Map<String, String> parseHighsOptions(String spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank() || spec.strip().equalsIgnoreCase("none")) {
+            return out;
+        }
+        for (String token : spec.split("[,;\\n]")) {
+            if (token.isBlank()) {
+                continue;
+            }
+            int eq = token.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("HiGHS option '" + token.strip() + "': expected name=value");
+            }
+            out.put(token.substring(0, eq).strip(), token.substring(eq + 1).strip());
+        }
+        return out;
+    }
+
+    /** The parameter string for OR-Tools, after checking every option against HiGHS. */
+    private String checkHighsOptions(Map<String, String> options) {
+        StringBuilder lines = new StringBuilder();
+        for (var e : options.entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue();
+            if (name == null || !OPTION_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("HiGHS option name '" + name + "': expected lower-case letters, "
+                        + "digits and '_' as in HiGHS' option list");
+            }
+            if (RESERVED_OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("HiGHS option '" + name + "' is set from SolveOptions "
+                        + "(timeLimitSeconds, solverOutput); it cannot be passed as a HiGHS option");
+            }
+            // OR-Tools splits the string on ',', ' ', '=' and '\n' and skips lines starting with '#':
+            // such a value would reach HiGHS as something else.
+            if (value == null || !OPTION_VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException("HiGHS option '" + name + "' = '" + value
+                        + "': a value must be non-empty without spaces, ',', '=' or '#'");
+            }
+            lines.append(name).append('=').append(value).append('\n');
+        }
+        String parameters = lines.toString();
+        if (!parameters.isEmpty() && chain.stream().anyMatch(id -> id.startsWith("HIGHS"))) {
+            for (var e : options.entrySet()) { // one at a time, so the error names the option without parsing HiGHS' text
+                String line = e.getKey() + "=" + e.getValue() + "\n";
+                if (ACCEPTED.contains(line)) {
+                    continue; // backends are built per run, test and harness repetition: probe once per JVM
+                }
+                String rejected = highsRejects(line);
+                if (rejected != null) {
+                    throw new IllegalArgumentException("HiGHS rejected option '" + e.getKey() + "' = '" + e.getValue()
+                            + "' (unknown name, wrong type or out of range; see https://ergo-code.github.io/HiGHS/dev/"
+                            + "options/definitions/): " + rejected.strip());
+                }
+                ACCEPTED.add(line);
+            }
+        }
+        return parameters;
+    }
+
+    /** HiGHS' complaint about these options on a one-variable LP, or null if it takes them. */
+    private static String highsRejects(String parameters) {
+        Natives.ensureLoaded();
+        MPModelProto lp = MPModelProto.newBuilder()
+                .addVariable(MPVariableProto.newBuilder().setLowerBound(0).setUpperBound(1).setObjectiveCoefficient(1))
+                .addConstraint(MPConstraintProto.newBuilder().setLowerBound(0).setUpperBound(1)
+                        .addVarIndex(0).addCoefficient(1))
+                .build();
+        MPSolutionResponse r = MPSolver.solveWithProto(MPModelRequest.newBuilder().setModel(lp)
+                .setSolverType(MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
+                // output_flag first: HiGHS would print its complaint to native stdout as well
+                .setSolverSpecificParameters("output_flag=false\n" + parameters).build());
+        return r.getStatus() == MPSolverResponseStatus.MPSOLVER_MODEL_INVALID_SOLVER_PARAMETERS
+                ? (r.getStatusStr().isBlank() ? "status MODEL_INVALID_SOLVER_PARAMETERS" : r.getStatusStr())
+                : null;
     }
 
     private static final class Natives {
@@ -51,7 +190,7 @@ public final class OrToolsLpBackend implements SolverBackend {
 
     @Override
     public String name() {
-        return "ortools-" + String.join("/", chain);
+        return "ortools-" + String.join("/", chain) + (highsOptions.isEmpty() ? "" : " " + highsOptions);
     }
 
     @Override
@@ -129,9 +268,11 @@ public final class OrToolsLpBackend implements SolverBackend {
                 solver.enableOutput();
             } else {
                 solver.suppressOutput();
-                if (id.startsWith("HIGHS")) {
-                    solver.setSolverSpecificParametersAsString("output_flag=false\nlog_to_console=false\n");
-                }
+            }
+            if (id.startsWith("HIGHS")) {
+                // Returns false for HiGHS although OR-Tools keeps the string and applies it at solve().
+                solver.setSolverSpecificParametersAsString(
+                        (options.solverOutput() ? "" : "output_flag=false\nlog_to_console=false\n") + highsParameterString);
             }
             solver.setTimeLimit((long) Math.ceil(options.timeLimitSeconds() * 1000));
             double inf = MPSolver.infinity();
@@ -167,6 +308,11 @@ public final class OrToolsLpBackend implements SolverBackend {
             } catch (IllegalArgumentException unmapped) {
                 // OR-Tools 9.15 + HiGHS: at the time limit the native solve returns a status code (99) the
                 // Java enum has no value for, so solve() throws instead of returning NOT_SOLVED/FEASIBLE.
+                if (String.valueOf(unmapped.getMessage()).endsWith(" 85")) {
+                    // MODEL_INVALID_SOLVER_PARAMETERS: the constructor's check makes this unreachable, unless
+                    // HiGHS accepts each option alone but not together.
+                    throw new IllegalArgumentException(id + " rejected the HiGHS options " + highsOptions, unmapped);
+                }
                 status = MPSolver.ResultStatus.NOT_SOLVED;
             }
             if (Boolean.getBoolean("p2pgrid.solver.trace")) {

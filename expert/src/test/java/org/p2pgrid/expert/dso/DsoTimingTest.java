@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,8 @@ import org.p2pgrid.expert.solver.Solution;
  * {@code -Dp2pgrid.timing.twoStage=false} to solve the full LP directly instead of in two stages,
  * {@code -Dp2pgrid.timing.perStep=false} for the two-stage solve's reactive repair as one LP instead of step by step,
  * {@code -Dp2pgrid.timing.dualHint=false} to solve stage 1 without its dual hint (on by default, as in production; A/B),
+ * {@code -Dp2pgrid.timing.highsOptions=name=value,name=value} for these HiGHS options instead of
+ * {@link OrToolsLpBackend#DEFAULT_HIGHS_OPTIONS} ({@code none}: HiGHS' own defaults; A/B),
  * {@code -Dp2pgrid.timing.firstSolve=false} to skip the separate one-iteration plan per repetition,
  * {@code -Dp2pgrid.timing.timeLimit=600} to raise the per-solve time limit of 120 s for N = 300 on a busy box,
  * {@code -Dp2pgrid.timing.models=reference} to place the production reference models
@@ -45,7 +48,8 @@ class DsoTimingTest {
         ProsumerModelFactory models = reference ? new ReferenceModelFactory() : new HandWrittenProsumerModels();
         System.out.println("prosumer models: " + (reference ? "reference (.p2pm)" : "hand-written fixture")
                 + ", two-stage solve: " + !"false".equals(System.getProperty("p2pgrid.timing.twoStage"))
-                + ", stage-1 dual hint: " + !"false".equals(System.getProperty("p2pgrid.timing.dualHint")));
+                + ", stage-1 dual hint: " + !"false".equals(System.getProperty("p2pgrid.timing.dualHint"))
+                + ", HiGHS options: " + highsOptions());
         for (String n : System.getProperty("p2pgrid.timing").split(",")) {
             int prosumers = Integer.parseInt(n.trim());
             // More prosumers than the 141-bus feeder has non-slack buses: a synthetic feeder of N + 41 buses.
@@ -56,7 +60,7 @@ class DsoTimingTest {
             for (int i = 0; i < prosumers; i++) {
                 states[i] = DeviceState.initial(s.prosumers().get(i));
             }
-            OrToolsLpBackend backend = new OrToolsLpBackend();
+            OrToolsLpBackend backend = OrToolsLpBackend.withHighsOptions(highsOptions());
             SolveOptions solve = SolveOptions.defaults().withTimeLimitSeconds(
                     Double.parseDouble(System.getProperty("p2pgrid.timing.timeLimit", "120")));
             boolean twoStage = !"false".equals(System.getProperty("p2pgrid.timing.twoStage"));
@@ -124,6 +128,11 @@ class DsoTimingTest {
                         DsoExpert.describe(p.model()), sol.solveSeconds(), sol.status(), sol.objective());
             }
         }
+    }
+
+    private static Map<String, String> highsOptions() {
+        String spec = System.getProperty("p2pgrid.timing.highsOptions");
+        return spec == null ? OrToolsLpBackend.DEFAULT_HIGHS_OPTIONS : OrToolsLpBackend.parseHighsOptions(spec);
     }
 
     private static final Pattern RELAXED = Pattern.compile("relaxed LP ([0-9.]+) s(?: cpu ([0-9.]+) s)?");

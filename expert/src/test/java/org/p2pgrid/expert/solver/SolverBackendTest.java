@@ -1,10 +1,13 @@
 package org.p2pgrid.expert.solver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.p2pgrid.expert.model.ConvexModel;
@@ -177,5 +180,54 @@ class SolverBackendTest {
                         how + ": gap " + gap + " bound " + lp.linearisationErrorBound());
             }
         }
+    }
+
+    @Test
+    void highsOptionsReachHighs() {
+        // With presolve off the dual simplex needs pivots for the hand LP; an iteration limit of 0 stops it
+        // at the slack basis, so OPTIMAL only comes back if the option did not arrive.
+        Map<String, String> stop = new LinkedHashMap<>();
+        stop.put("presolve", "off");
+        stop.put("simplex_iteration_limit", "0");
+        Solution limited = new OrToolsLpBackend(List.of("HIGHS_LP"), stop).solve(handLp());
+        assertNotEquals(Solution.Status.OPTIMAL, limited.status(), limited::toString);
+        Solution plain = new OrToolsLpBackend(List.of("HIGHS_LP"), Map.of("presolve", "off")).solve(handLp());
+        assertEquals(Solution.Status.OPTIMAL, plain.status(), plain::toString);
+        assertEquals(-4, plain.objective(), 1e-9);
+        // the default options keep the optimum
+        assertEquals(OrToolsLpBackend.DEFAULT_HIGHS_OPTIONS, highs.highsOptions());
+        assertEquals(-4, highs.solve(handLp()).objective(), 1e-9);
+    }
+
+    @Test
+    void badHighsOptionIsAClearErrorNamingIt() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> OrToolsLpBackend.withHighsOptions(Map.of("simplex_dualise_strategy", "1")));
+        assertTrue(unknown.getMessage().contains("'simplex_dualise_strategy'"), unknown::getMessage);
+        IllegalArgumentException badValue = assertThrows(IllegalArgumentException.class,
+                () -> OrToolsLpBackend.withHighsOptions(Map.of("dual_simplex_cost_perturbation_multiplier", "five")));
+        assertTrue(badValue.getMessage().contains("'dual_simplex_cost_perturbation_multiplier' = 'five'"),
+                badValue::getMessage);
+        IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
+                () -> OrToolsLpBackend.withHighsOptions(Map.of("simplex_strategy", "99")));
+        assertTrue(outOfRange.getMessage().contains("'simplex_strategy' = '99'"), outOfRange::getMessage);
+        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+                () -> OrToolsLpBackend.withHighsOptions(Map.of("time_limit", "5")));
+        assertTrue(reserved.getMessage().contains("'time_limit'"), reserved::getMessage);
+        IllegalArgumentException split = assertThrows(IllegalArgumentException.class,
+                () -> OrToolsLpBackend.withHighsOptions(Map.of("presolve", "off,solver=ipm")));
+        assertTrue(split.getMessage().contains("'presolve'"), split::getMessage);
+        // GLOP only: options are for HiGHS and not checked against it, but the syntax still is
+        assertEquals(Map.of("simplex_dualise_strategy", "1"),
+                new OrToolsLpBackend(List.of("GLOP"), Map.of("simplex_dualise_strategy", "1")).highsOptions());
+    }
+
+    @Test
+    void highsOptionSpecsParse() {
+        assertEquals(Map.of(), OrToolsLpBackend.parseHighsOptions(""));
+        assertEquals(Map.of(), OrToolsLpBackend.parseHighsOptions("none"));
+        assertEquals(List.of("a", "b"), List.copyOf(OrToolsLpBackend.parseHighsOptions("a=1, b = x;").keySet()));
+        assertEquals("x", OrToolsLpBackend.parseHighsOptions("a=1, b = x;").get("b"));
+        assertThrows(IllegalArgumentException.class, () -> OrToolsLpBackend.parseHighsOptions("a"));
     }
 }

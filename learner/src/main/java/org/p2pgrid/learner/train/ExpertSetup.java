@@ -1,6 +1,7 @@
 package org.p2pgrid.learner.train;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.expert.dso.DsoExpert;
 import org.p2pgrid.expert.label.ExpertLabeller;
@@ -29,16 +30,27 @@ public final class ExpertSetup implements AutoCloseable {
         this.fingerprint = fingerprint;
     }
 
-    /** {@code cacheDir} null: labels kept in memory only. */
+    /** {@code cacheDir} null: labels kept in memory only. HiGHS options: {@link OrToolsLpBackend#DEFAULT_HIGHS_OPTIONS}. */
     public static ExpertSetup open(Scenario scenario, long profileSeed, Path cacheDir, double socToleranceKwh,
                                    double cdgToleranceKw) {
+        return open(scenario, profileSeed, cacheDir, socToleranceKwh, cdgToleranceKw,
+                OrToolsLpBackend.DEFAULT_HIGHS_OPTIONS);
+    }
+
+    /**
+     * {@code cacheDir} null: labels kept in memory only. {@code highsOptions}: for every HiGHS solve of the DSO
+     * (checked against HiGHS here). They are not part of the cache's fingerprint: they change how fast the LP
+     * is solved, not which LP — at most which of several optimal plans is returned.
+     */
+    public static ExpertSetup open(Scenario scenario, long profileSeed, Path cacheDir, double socToleranceKwh,
+                                   double cdgToleranceKw, Map<String, String> highsOptions) {
         ExpertLabeller.Options defaults = ExpertLabeller.Options.defaults();
         ExpertLabeller.Options options = new ExpertLabeller.Options(socToleranceKwh, cdgToleranceKw,
                 defaults.plansPerDay(), defaults.daysKept(), defaults.socQuantum(), defaults.cdgQuantumKw());
         // plan re-use labels depend on the tolerances: caches of other tolerances are other caches
         long fp = LabelFingerprint.of(scenario, profileSeed) * 31
                 + Double.hashCode(socToleranceKwh) * 17L + Double.hashCode(cdgToleranceKw);
-        DsoExpert dso = new DsoExpert(scenario, new ReferenceModelFactory(), new OrToolsLpBackend(),
+        DsoExpert dso = new DsoExpert(scenario, new ReferenceModelFactory(), OrToolsLpBackend.withHighsOptions(highsOptions),
                 DsoExpert.Options.defaults());
         LabelCache cache = cacheDir == null ? LabelCache.inMemory() : LabelCache.open(cacheDir, fp);
         return new ExpertSetup(scenario, dso, cache, options, fp);

@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +62,16 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
 
     public enum Teacher { EXPERT, RULE_BASED, NONE }
 
-    public record Labels(Teacher teacher, int everySteps, double socToleranceKwh, double cdgToleranceKw, Path cacheDir) {}
+    /**
+     * @param highsOptions HiGHS options of the expert DSO's LP solves ({@code labels.highs-options}), name → value
+     *                     as HiGHS spells them; checked against HiGHS when the expert is opened
+     */
+    public record Labels(Teacher teacher, int everySteps, double socToleranceKwh, double cdgToleranceKw, Path cacheDir,
+                         Map<String, String> highsOptions) {
+        public Labels {
+            highsOptions = Collections.unmodifiableMap(new LinkedHashMap<>(highsOptions));
+        }
+    }
 
     /** reference.conf defaults only. */
     public static TrainingConfig defaults() {
@@ -97,7 +108,7 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
             };
             Labels labels = new Labels(teacher, atLeast(lb, "every-steps", 1, "labels."),
                     nonNegative(lb, "soc-tolerance-kwh", "labels."), nonNegative(lb, "cdg-tolerance-kw", "labels."),
-                    Path.of(lb.getString("cache-dir")));
+                    Path.of(lb.getString("cache-dir")), highsOptions(lb));
 
             OpLearner.Config learner = new OpLearner.Config(algo.critic(), positive(l, "learning-rate"), 0.99, batch,
                     nonNegative(l, "initial-lambda", "learner."), nonNegative(l, "epsilon-start", "learner."),
@@ -150,6 +161,20 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
     /** Day lists as {@link DataSplit#parseDays}: a split name, {@code SPLIT/K}, or a comma list of day indices. */
     public static List<Integer> days(String spec, String where) {
         return DataSplit.parseDays(spec, where);
+    }
+
+    /** {@code labels.highs-options}: a flat object of scalars (HOCON numbers, booleans and strings all become text). */
+    private static Map<String, String> highsOptions(Config labels) {
+        Map<String, String> out = new TreeMap<>();
+        for (var e : labels.getObject("highs-options").entrySet()) {
+            Object v = e.getValue().unwrapped();
+            if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                throw new IllegalArgumentException(PATH + ".labels.highs-options." + e.getKey() + " = " + e.getValue().render()
+                        + ": expected a number, boolean or string");
+            }
+            out.put(e.getKey(), v.toString());
+        }
+        return out;
     }
 
     private static int atLeast(Config c, String key, int min) {

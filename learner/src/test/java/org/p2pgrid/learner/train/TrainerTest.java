@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pgrid.env.pomdp.Scenario;
 import org.p2pgrid.env.pomdp.Scenarios;
+import org.p2pgrid.expert.solver.OrToolsLpBackend;
 
 /**
  * The reference training loop on a small synthetic scenario (3 prosumers, small networks, rule-based
@@ -197,5 +198,18 @@ class TrainerTest {
                 () -> TrainingConfig.from(ConfigFactory.parseString("p2pgrid.training.labels.teacher = llm")));
         assertTrue(e.getMessage().contains("labels.teacher = 'llm'"), e.getMessage());
         assertEquals(12, TrainingConfig.days("test/7", "x").size());
+    }
+
+    @Test
+    void highsOptionsComeFromTheConfigAndABadOneStopsTheExpert() {
+        // reference.conf states the backend's default, so runs and the CLI's expert solve the same way
+        assertEquals(OrToolsLpBackend.DEFAULT_HIGHS_OPTIONS, TrainingConfig.defaults().labels().highsOptions());
+        TrainingConfig c = TrainingConfig.from(ConfigFactory.parseString(
+                "p2pgrid.training.labels.highs-options { simplex_strategy = 1, presolve = off }"));
+        assertEquals(Map.of("dual_simplex_cost_perturbation_multiplier", "5", "simplex_strategy", "1", "presolve", "off"),
+                c.labels().highsOptions());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExpertSetup.open(SCENARIO, 7, null, 1e9, 1e9, Map.of("simplex_dualise_strategy", "1")));
+        assertTrue(e.getMessage().contains("'simplex_dualise_strategy'"), e.getMessage());
     }
 }
