@@ -64,7 +64,8 @@ final class ExpertHost {
                                       ExpertSetup[] setup) {
         return switch (labels.teacher()) {
             case EXPERT -> {
-                setup[0] = ExpertSetup.open(scenario, profileSeed, cacheDir, labels.socToleranceKwh(), labels.cdgToleranceKw());
+                setup[0] = ExpertSetup.open(scenario, profileSeed, cacheDir, labels.socToleranceKwh(), labels.cdgToleranceKw(),
+                        labels.highsOptions());
                 ExpertSetup e = setup[0];
                 yield () -> new ExpertTeacher(e.newLabeller(), scenario);
             }
