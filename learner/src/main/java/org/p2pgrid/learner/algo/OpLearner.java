@@ -55,9 +55,17 @@ import org.p2pgrid.learner.replay.ReplayShape;
  * over agents would hand each actor N times that gradient and drown its imitation term λ_i(Ŵ2_i − ε)
  * (measured: Ŵ2 stalled at 3.6–4.1 over 3 500 updates with the sum; benchmarks/RESULTS.md).
  *
- * <p>Everything an update allocates lives in a sub-manager closed at its end; constants are
- * long-lived NDArrays (DEPENDENCY-NOTES, DJL scalar-operand bug); one GradientCollector at a time;
- * every Adam step zeroes its gradients, and Q's gradients are zeroed after the actor pass.
+ * <p><b>Row chunks.</b> Passes (1) and (2) each run over the batch in row chunks ({@link Chunking}),
+ * one forward + backward per chunk, the parameters' gradients accumulating until the pass's optimiser
+ * steps: the same update as on the whole batch up to float summation order, with the memory of one
+ * chunk. OP-MH needs it from N ≈ 100 on (its eq-32 score maps are 2h·N² floats per row); by default
+ * the chunk size is derived from a memory budget and is the whole batch at the default 20 agents.
+ *
+ * <p>Everything an update allocates lives in a sub-manager closed at its end, and everything a chunk
+ * allocates in a sub-manager of that closed after the chunk's backward (else every chunk's score
+ * maps would stay alive to the end of the update); constants are long-lived NDArrays
+ * (DEPENDENCY-NOTES, DJL scalar-operand bug); one GradientCollector at a time; every Adam step
+ * zeroes its gradients, and Q's gradients are zeroed after the actor pass.
  */
 public final class OpLearner {
     /** Per-agent action length of the replay and the critics (eq 22). */
