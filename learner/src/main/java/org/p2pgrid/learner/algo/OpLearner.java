@@ -140,7 +140,8 @@ public final class OpLearner {
 
         public Config withEpsilonSchedule(double start, double end, long rampStart, long rampUpdates) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, start, end, rampStart,
-                    rampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight, w2WithoutSigma, labelClip, seed, chunking);
+                    rampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight, w2WithoutSigma, labelClip, seed,
+                    chunking);
         }
 
         public Config withGamma(double g) {
@@ -185,7 +186,7 @@ public final class OpLearner {
      * the gradients accumulating in the parameters (PyTorch never zeroes them between backward calls),
      * so the optimiser steps on the full batch's gradient, up to float summation order. Exists for the
      * attention critic, whose eq-32 score maps cost 2h·N² floats per row and per intermediate: at
-     * N = 300, batch 128 the unchunked update needs tens of GB (benchmarks/RESULTS.md "Stress").
+     * N = 300, batch 128 the unchunked update did not fit in a 16 GB address space (benchmarks/RESULTS.md "Stress").
      *
      * @param rows              rows per chunk; 0 = auto: the most rows whose estimated working set
      *                          ({@link org.p2pgrid.learner.nn.Critic#bytesPerRow()} of Q₁ + Q₂ + V) fits
