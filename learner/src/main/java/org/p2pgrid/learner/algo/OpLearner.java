@@ -278,6 +278,8 @@ public final class OpLearner {
     private long updates;
     private final long bytesPerRow;
     private int strayArrays;
+    /** Test switch for {@link #strayArraysLastUpdate()} (walking the manager tree per chunk is not free). */
+    boolean countStrays;
     /** Test probe: sees the accumulated gradients before the optimiser steps ("critics", then "actors"). */
     java.util.function.Consumer<String> beforeStep = pass -> { };
     // long-lived constants (never multiply a differentiated tensor by a Java number)
@@ -360,7 +362,7 @@ public final class OpLearner {
             double q1LossValue = 0;
             double q2LossValue = 0;
             double[] tdErrors = new double[b];
-            int held = s.getManagedArrays().size();
+            int held = countStrays ? s.getManagedArrays().size() : 0;
             try (GradientCollector gc = Djl.engine().newGradientCollector()) {
                 for (int from = 0; from < b; from += rows) {
                     int to = Math.min(b, from + rows);
@@ -378,7 +380,9 @@ public final class OpLearner {
                                 .add(q2.stopGradient().sub(in.y).abs()).mul(half).mean(new int[] {1})));
                         System.arraycopy(td, 0, tdErrors, from, to - from);
                     }
-                    strayArrays = Math.max(strayArrays, s.getManagedArrays().size() - held);
+                    if (countStrays) {
+                        strayArrays = Math.max(strayArrays, s.getManagedArrays().size() - held);
+                    }
                 }
             }
             beforeStep.accept("critics");
@@ -399,7 +403,7 @@ public final class OpLearner {
             double meanSigma = 0;
             double meanQ = 0;
             double[] w2PerAgent = new double[agents];
-            held = s.getManagedArrays().size();
+            held = countStrays ? s.getManagedArrays().size() : 0;
             critics.q1().params().setTrainable(false);
             critics.q2().params().setTrainable(false);
             try (GradientCollector gc = Djl.engine().newGradientCollector()) {
@@ -442,7 +446,9 @@ public final class OpLearner {
                         meanSigma += NDArrays.stack(sigma).stopGradient().mean().getFloat() * shareValue;
                         meanQ += minQ.stopGradient().mean().getFloat() * shareValue;
                     }
-                    strayArrays = Math.max(strayArrays, s.getManagedArrays().size() - held);
+                    if (countStrays) {
+                        strayArrays = Math.max(strayArrays, s.getManagedArrays().size() - held);
+                    }
                 }
             } finally {
                 critics.q1().params().setTrainable(true);
@@ -484,7 +490,8 @@ public final class OpLearner {
     /**
      * Arrays a chunk of the last update left in the update's manager after the chunk's own manager
      * closed (max over chunks): 0 unless a temporary lands in the wrong manager — which would hold
-     * it, and the score maps it references, until the update ends.
+     * it, and the score maps it references, until the update ends. Counted only in tests (package-private
+     * {@code countStrays}); 0 otherwise.
      */
     public int strayArraysLastUpdate() {
         return strayArrays;

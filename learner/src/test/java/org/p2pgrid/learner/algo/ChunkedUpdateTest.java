@@ -64,6 +64,7 @@ class ChunkedUpdateTest {
                         base.withChunking(OpLearner.Chunking.fixedRows(OpLearnerTest.BATCH)));
                 OpLearner chunked = new OpLearner(model, OpLearnerTest.BOUNDS, OpLearnerTest.OBS, OpLearnerTest.NET,
                         base.withChunking(OpLearner.Chunking.fixedRows(5)));      // 5 + 5 + 5 + 1 rows
+                chunked.countStrays = true;
                 assertEquals(OpLearnerTest.BATCH, full.chunkRows(OpLearnerTest.BATCH));
                 assertEquals(5, chunked.chunkRows(OpLearnerTest.BATCH));
                 Map<String, float[]> gFull = probe(full);
@@ -116,6 +117,7 @@ class ChunkedUpdateTest {
         try (NDManager model = Djl.newManager()) {
             OpLearner l = new OpLearner(model, OpLearnerTest.BOUNDS, OpLearnerTest.OBS, OpLearnerTest.NET,
                     OpLearner.Config.defaults(CriticKind.ATTENTION).withChunking(OpLearner.Chunking.fixedRows(3)));
+            l.countStrays = true;
             ReplayBatch batch = OpLearnerTest.batch(9, true);
             int first = -1;
             for (int k = 0; k < 30; k++) {
