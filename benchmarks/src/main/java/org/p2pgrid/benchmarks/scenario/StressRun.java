@@ -57,13 +57,15 @@ import org.p2pgrid.learner.train.Trainer;
  * <p><b>Update mode</b> ({@code StressRun update N OP|OP-MH batch [hidden=64] [updates=3]}): one
  * {@link OpLearner} (MLP critic for OP, attention critic for OP-MH) for the N agents of the same
  * scenario (static action bounds with a 100 kW largest load, as LearnerFixture), a {@link LearnerFixture} replay of max(2·batch, 256) random transitions; one warm-up update,
- * then {@code updates} timed updates (wall and process CPU time; median printed). If the warm-up takes
- * more than 60 s it stops there and reports that. Run each configuration in its own JVM (an OOM of the
+ * then {@code updates} timed updates (wall and process CPU time; median printed; with 0 the warm-up
+ * update itself is the result). If an update takes more than 60 s wall ({@code -Dstress.maxUpdateSeconds})
+ * it stops there and reports that. Run each configuration in its own JVM (an OOM of the
  * native engine must not take the rest down): {@code benchmarks/stress.sh} does the whole sweep.
  *
  * <pre>
  * benchmarks/scenario.sh StressRun 1000 2 64 40          # rollout mode
  * benchmarks/scenario.sh StressRun update 300 OP-MH 128  # one update configuration
+ * JOPTS=-Dstress.chunkRows=8 ...  / -Dstress.memoryBudgetMb=512  # update chunking (default: auto, 1 GiB)
  * </pre>
  */
 public final class StressRun {
@@ -235,9 +237,13 @@ public final class StressRun {
             long c0 = ActorRuntimeRun.processCpuNanos();
             t0 = System.nanoTime();
             OpLearner learner = new OpLearner(model, bounds, LearnerFixture.OBS, NetworkConfig.defaults().withHidden(hidden),
-                    OpLearner.Config.defaults(kind));
-            System.out.printf(Locale.ROOT, "  learner built in %.1f s wall, %.1f s CPU; RSS %.0f MB%n",
-                    (System.nanoTime() - t0) / 1e9, (ActorRuntimeRun.processCpuNanos() - c0) / 1e9, rssKb() / 1024.0);
+                    OpLearner.Config.defaults(kind).withChunking(chunking()));
+            System.out.printf(Locale.ROOT, "  learner built in %.1f s wall, %.1f s CPU; RSS %.0f MB; %s: %d rows per chunk "
+                            + "(estimate %.1f MB per row)%n",
+                    (System.nanoTime() - t0) / 1e9, (ActorRuntimeRun.processCpuNanos() - c0) / 1e9, rssKb() / 1024.0,
+                    learner.config().chunking(), learner.chunkRows(batch), learner.bytesPerRow() / 1e6);
+            // OP-MH at N = 1000 takes minutes per update on a shared box: -Dstress.maxUpdateSeconds raises the cap
+            double maxWall = Double.parseDouble(System.getProperty("stress.maxUpdateSeconds", "60"));
             double[] wall = new double[updates + 1];
             double[] cpu = new double[updates + 1];
             for (int u = 0; u <= updates; u++) {
@@ -249,14 +255,16 @@ public final class StressRun {
                 cpu[u] = (ActorRuntimeRun.processCpuNanos() - c0) / 1e9;
                 System.out.printf(Locale.ROOT, "  update %d: %.3f s wall, %.3f s CPU, RSS %.0f MB%n", u, wall[u], cpu[u],
                         rssKb() / 1024.0);
-                if (wall[u] > 60) {
-                    System.out.printf(Locale.ROOT, "RESULT %s N=%d batch %d: TOO SLOW (%.1f s wall for update %d > 60 s)%n",
-                            algo, n, batch, wall[u], u);
+                if (wall[u] > maxWall) {
+                    System.out.printf(Locale.ROOT, "RESULT %s N=%d batch %d: TOO SLOW (%.1f s wall, %.1f s CPU for update %d "
+                                    + "> %.0f s); peak RSS %.0f MB%n", algo, n, batch, wall[u], cpu[u], u, maxWall,
+                            peakRssKb() / 1024.0);
                     return;
                 }
             }
-            double[] w = Arrays.copyOfRange(wall, 1, wall.length);
-            double[] c = Arrays.copyOfRange(cpu, 1, cpu.length);
+            // updates = 0: only the first update, reported as the result
+            double[] w = updates == 0 ? wall.clone() : Arrays.copyOfRange(wall, 1, wall.length);
+            double[] c = updates == 0 ? cpu.clone() : Arrays.copyOfRange(cpu, 1, cpu.length);
             Arrays.sort(w);
             Arrays.sort(c);
             System.out.printf(Locale.ROOT, "RESULT %s N=%d batch %d hidden %d: median %.3f s wall, %.3f s CPU per update "
@@ -266,6 +274,16 @@ public final class StressRun {
             System.out.printf(Locale.ROOT, "RESULT %s N=%d batch %d: FAILED %s (RSS %.0f MB, peak %.0f MB)%n", algo, n, batch,
                     e, rssKb() / 1024.0, peakRssKb() / 1024.0);
         }
+    }
+
+    /** {@code -Dstress.chunkRows=R} (fixed) or {@code -Dstress.memoryBudgetMb=M} (auto); default: the learner's auto default. */
+    private static OpLearner.Chunking chunking() {
+        int rows = Integer.getInteger("stress.chunkRows", 0);
+        if (rows > 0) {
+            return OpLearner.Chunking.fixedRows(rows);
+        }
+        long mb = Long.getLong("stress.memoryBudgetMb", OpLearner.Chunking.DEFAULT_BUDGET_BYTES >> 20);
+        return OpLearner.Chunking.auto(mb << 20);
     }
 
     static long peakRssKb() {

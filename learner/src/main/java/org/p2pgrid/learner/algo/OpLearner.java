@@ -55,9 +55,17 @@ import org.p2pgrid.learner.replay.ReplayShape;
  * over agents would hand each actor N times that gradient and drown its imitation term λ_i(Ŵ2_i − ε)
  * (measured: Ŵ2 stalled at 3.6–4.1 over 3 500 updates with the sum; benchmarks/RESULTS.md).
  *
- * <p>Everything an update allocates lives in a sub-manager closed at its end; constants are
- * long-lived NDArrays (DEPENDENCY-NOTES, DJL scalar-operand bug); one GradientCollector at a time;
- * every Adam step zeroes its gradients, and Q's gradients are zeroed after the actor pass.
+ * <p><b>Row chunks.</b> Passes (1) and (2) each run over the batch in row chunks ({@link Chunking}),
+ * one forward + backward per chunk, the parameters' gradients accumulating until the pass's optimiser
+ * steps: the same update as on the whole batch up to float summation order, with the memory of one
+ * chunk. OP-MH needs it from N ≈ 100 on (its eq-32 score maps are 2h·N² floats per row); by default
+ * the chunk size is derived from a memory budget and is the whole batch at the default 20 agents.
+ *
+ * <p>Everything an update allocates lives in a sub-manager closed at its end, and everything a chunk
+ * allocates in a sub-manager of that closed after the chunk's backward (else every chunk's score
+ * maps would stay alive to the end of the update); constants are long-lived NDArrays
+ * (DEPENDENCY-NOTES, DJL scalar-operand bug); one GradientCollector at a time; every Adam step
+ * zeroes its gradients, and Q's gradients are zeroed after the actor pass.
  */
 public final class OpLearner {
     /** Per-agent action length of the replay and the critics (eq 22). */
@@ -80,14 +88,18 @@ public final class OpLearner {
      * @param w2WithoutSigma    Fig. 8 ablation: Ŵ2 = ‖μ − u_E‖ without σ
      * @param labelClip         |y_E| clip before atanh (keeps u_E finite)
      * @param seed              seed of the actors' sampling noise
+     * @param chunking          how an update splits its batch into row chunks (memory only: same gradients)
      */
     public record Config(
             CriticKind criticKind, double learningRate, double gamma, int batchSize, double initialLambda,
             double epsilonStart, double epsilonEnd, long epsilonRampStart, long epsilonRampUpdates,
             double lambdaLearningRate, double tau, double entropyCoef, double actorQWeight,
-            boolean w2WithoutSigma, double labelClip, long seed) {
+            boolean w2WithoutSigma, double labelClip, long seed, Chunking chunking) {
 
         public Config {
+            if (chunking == null) {
+                throw new IllegalArgumentException("invalid OpLearner config: chunking is null");
+            }
             if (!(learningRate > 0) || !(gamma >= 0 && gamma <= 1) || batchSize < 1 || !(initialLambda >= 0)
                     || !(epsilonStart >= 0) || !(epsilonEnd >= 0) || epsilonRampStart < 0 || epsilonRampUpdates < 0
                     || !(lambdaLearningRate >= 0) || !(tau > 0 && tau <= 1) || !(entropyCoef >= 0)
@@ -98,7 +110,8 @@ public final class OpLearner {
 
         /** Table II: lr 1e-4, γ 0.99, batch 128, λ₀ 0.02, ε 0.1 (constant until a schedule is set); ours: lr_λ 1e-2, τ 0.005. */
         public static Config defaults(CriticKind kind) {
-            return new Config(kind, 1e-4, 0.99, 128, 0.02, 0.1, 0.1, 0, 0, 1e-2, 0.005, 0.0, 1.0, false, 0.999, 1);
+            return new Config(kind, 1e-4, 0.99, 128, 0.02, 0.1, 0.1, 0, 0, 1e-2, 0.005, 0.0, 1.0, false, 0.999, 1,
+                    Chunking.auto());
         }
 
         /** ε(update): {@code epsilonStart} until {@code epsilonRampStart}, then linear to {@code epsilonEnd}. */
@@ -116,48 +129,103 @@ public final class OpLearner {
         public Config withLearningRate(double lr) {
             return new Config(criticKind, lr, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight,
-                    w2WithoutSigma, labelClip, seed);
+                    w2WithoutSigma, labelClip, seed, chunking);
         }
 
         public Config withLambda(double initial, double lr) {
             return new Config(criticKind, learningRate, gamma, batchSize, initial, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lr, tau, entropyCoef, actorQWeight, w2WithoutSigma,
-                    labelClip, seed);
+                    labelClip, seed, chunking);
         }
 
         public Config withEpsilonSchedule(double start, double end, long rampStart, long rampUpdates) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, start, end, rampStart,
-                    rampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight, w2WithoutSigma, labelClip, seed);
+                    rampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight, w2WithoutSigma, labelClip, seed,
+                    chunking);
         }
 
         public Config withGamma(double g) {
             return new Config(criticKind, learningRate, g, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight,
-                    w2WithoutSigma, labelClip, seed);
+                    w2WithoutSigma, labelClip, seed, chunking);
         }
 
         public Config withActorQWeight(double w) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, w, w2WithoutSigma,
-                    labelClip, seed);
+                    labelClip, seed, chunking);
         }
 
         public Config withEntropyCoef(double alpha) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, alpha, actorQWeight,
-                    w2WithoutSigma, labelClip, seed);
+                    w2WithoutSigma, labelClip, seed, chunking);
         }
 
         public Config withW2WithoutSigma(boolean without) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight, without,
-                    labelClip, seed);
+                    labelClip, seed, chunking);
+        }
+
+        public Config withChunking(Chunking c) {
+            return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
+                    epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, tau, entropyCoef, actorQWeight,
+                    w2WithoutSigma, labelClip, seed, c);
         }
 
         public Config withTau(double t) {
             return new Config(criticKind, learningRate, gamma, batchSize, initialLambda, epsilonStart, epsilonEnd,
                     epsilonRampStart, epsilonRampUpdates, lambdaLearningRate, t, entropyCoef, actorQWeight,
-                    w2WithoutSigma, labelClip, seed);
+                    w2WithoutSigma, labelClip, seed, chunking);
+        }
+    }
+
+    /**
+     * How one update splits its batch into row chunks, each run forward and backward on its own with
+     * the gradients accumulating in the parameters (PyTorch never zeroes them between backward calls),
+     * so the optimiser steps on the full batch's gradient, up to float summation order. Exists for the
+     * attention critic, whose eq-32 score maps cost 2h·N² floats per row and per intermediate: at
+     * N = 300, batch 128 the unchunked update did not fit in a 16 GB address space (benchmarks/RESULTS.md "Stress").
+     *
+     * @param rows              rows per chunk; 0 = auto: the most rows whose estimated working set
+     *                          ({@link org.p2pgrid.learner.nn.Critic#bytesPerRow()} of Q₁ + Q₂ + V) fits
+     *                          {@code memoryBudgetBytes}, at least 1 — one chunk at the default scenario's size
+     * @param memoryBudgetBytes the auto budget; ignored when {@code rows} > 0
+     */
+    public record Chunking(int rows, long memoryBudgetBytes) {
+        /**
+         * 1 GiB: batch 128 stays one chunk at the default 20 agents (≈ 1.5 MB per row estimated), and a
+         * learner at N = 1000 peaks at ≈ 3.6 GB RSS, which leaves room for other JVMs on a 24 GB box.
+         */
+        public static final long DEFAULT_BUDGET_BYTES = 1L << 30;
+
+        public Chunking {
+            if (rows < 0 || memoryBudgetBytes < 1) {
+                throw new IllegalArgumentException("chunking needs rows >= 0 (0 = auto) and a positive memory budget, got "
+                        + rows + " rows, " + memoryBudgetBytes + " bytes");
+            }
+        }
+
+        public static Chunking auto() {
+            return new Chunking(0, DEFAULT_BUDGET_BYTES);
+        }
+
+        public static Chunking auto(long memoryBudgetBytes) {
+            return new Chunking(0, memoryBudgetBytes);
+        }
+
+        public static Chunking fixedRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("fixed chunk rows must be >= 1, got " + rows);
+            }
+            return new Chunking(rows, DEFAULT_BUDGET_BYTES);
+        }
+
+        /** Rows per chunk for a batch of {@code batch} rows when one row costs {@code bytesPerRow}. */
+        public int rowsFor(int batch, long bytesPerRow) {
+            long r = rows > 0 ? rows : memoryBudgetBytes / Math.max(1, bytesPerRow);
+            return (int) Math.max(1, Math.min(batch, r));
         }
     }
 
@@ -208,6 +276,12 @@ public final class OpLearner {
     private final List<Adam> actorAdams = new ArrayList<>();
     private final double[] lambda;
     private long updates;
+    private final long bytesPerRow;
+    private int strayArrays;
+    /** Test switch for {@link #strayArraysLastUpdate()} (walking the manager tree per chunk is not free). */
+    boolean countStrays;
+    /** Test probe: sees the accumulated gradients before the optimiser steps ("critics", then "actors"). */
+    java.util.function.Consumer<String> beforeStep = pass -> { };
     // long-lived constants (never multiply a differentiated tensor by a Java number)
     private final NDArray half;
     private final NDArray alpha;
@@ -256,6 +330,7 @@ public final class OpLearner {
         this.alpha = constant(config.entropyCoef());
         this.qWeight = constant(config.actorQWeight());
         this.sqrtFloor = constant(1e-10);
+        this.bytesPerRow = critics.q1().bytesPerRow() + critics.q2().bytesPerRow() + critics.v().bytesPerRow();
     }
 
     private NDArray constant(double v) {
@@ -272,85 +347,121 @@ public final class OpLearner {
                     + obsDim + " obs x " + ACTION_DIMS + " actions");
         }
         int b = batch.size();
+        int rows = chunkRows(b);
         double epsilon = config.epsilon(updates);
         // a fresh stream per update index: a resumed run draws exactly the noise the original would have
         SplittableRandom rng = new SplittableRandom(mix(config.seed(), updates));
+        strayArrays = 0;
         try (NDManager s = model.newSubManager()) {
-            Inputs in = inputs(s, batch);
+            HostBatch host = host(batch);
+            // Every chunk's loss is its rows' share of the batch loss (chunk mean × rows/B), so the
+            // gradients that accumulate over the chunks are the batch gradient; with one chunk the
+            // factor is exactly 1 and the update is the unchunked one bit for bit.
 
             // ---- (1) critics, eq 36: L_Q(θ_z) = E_w[½(Q_θ,z(s, a) − y)²], y = r + γ·V_ψ̄(s') ----
-            NDArray y = critics.target(in.reward, in.notDone, in.nextObs, config.gamma());
-            double q1LossValue;
-            double q2LossValue;
-            double[] tdErrors;
+            double q1LossValue = 0;
+            double q2LossValue = 0;
+            double[] tdErrors = new double[b];
+            int held = countStrays ? s.getManagedArrays().size() : 0;
             try (GradientCollector gc = Djl.engine().newGradientCollector()) {
-                NDArray q1 = critics.q1().forward(in.obs, in.act);
-                NDArray q2 = critics.q2().forward(in.obs, in.act);
-                NDArray lossQ1 = weightedMean(q1.sub(y).square().mul(half), in.weights);   // eq 36, z = 1
-                NDArray lossQ2 = weightedMean(q2.sub(y).square().mul(half), in.weights);   // eq 36, z = 2
-                gc.backward(lossQ1.add(lossQ2));
-                q1LossValue = lossQ1.getFloat();
-                q2LossValue = lossQ2.getFloat();
-                tdErrors = Djl.noGrad(() -> toDoubles(q1.stopGradient().sub(y).abs()
-                        .add(q2.stopGradient().sub(y).abs()).mul(half).mean(new int[] {1})));
+                for (int from = 0; from < b; from += rows) {
+                    int to = Math.min(b, from + rows);
+                    try (NDManager c = s.newSubManager()) {
+                        CriticInputs in = criticInputs(host, c, from, to);
+                        NDArray share = c.create((float) (to - from) / b);
+                        NDArray q1 = critics.q1().forward(in.obs, in.act);
+                        NDArray q2 = critics.q2().forward(in.obs, in.act);
+                        NDArray lossQ1 = weightedMean(q1.sub(in.y).square().mul(half), in.weights).mul(share); // eq 36, z = 1
+                        NDArray lossQ2 = weightedMean(q2.sub(in.y).square().mul(half), in.weights).mul(share); // eq 36, z = 2
+                        gc.backward(lossQ1.add(lossQ2));
+                        q1LossValue += lossQ1.getFloat();
+                        q2LossValue += lossQ2.getFloat();
+                        double[] td = Djl.noGrad(() -> toDoubles(q1.stopGradient().sub(in.y).abs()
+                                .add(q2.stopGradient().sub(in.y).abs()).mul(half).mean(new int[] {1})));
+                        System.arraycopy(td, 0, tdErrors, from, to - from);
+                    }
+                    if (countStrays) {
+                        strayArrays = Math.max(strayArrays, s.getManagedArrays().size() - held);
+                    }
+                }
             }
+            beforeStep.accept("critics");
             q1Adam.step();
             q2Adam.step();
 
             // ---- (2) V (eq 35) and actors (eq 39), Q frozen ----
             // λ_i, constants of this update; no labelled row → no imitation term at all (not even −λε)
-            NDArray lambdaArr = in.labelledRows > 0 ? s.create(toFloats(lambda)) : s.zeros(new Shape(agents));
+            NDArray lambdaArr = host.labelledRows > 0 ? s.create(toFloats(lambda)) : s.zeros(new Shape(agents));
             NDArray epsArr = s.create((float) epsilon);
-            double vLossValue;
-            double qTermValue;
-            double entropyTermValue;
-            double imitationTermValue;
-            double actorLossValue;
-            double meanSigma;
-            double meanQ;
-            double[] w2PerAgent;
+            NDArray invLabelled = s.create(host.labelledRows == 0 ? 0f : 1f / host.labelledRows);
+            List<float[]> noise = actors.noiseHost(rng, b);
+            double vLossValue = 0;
+            double qTermValue = 0;
+            double entropyTermValue = 0;
+            double imitationTermValue = 0;
+            double actorLossValue = 0;
+            double meanSigma = 0;
+            double meanQ = 0;
+            double[] w2PerAgent = new double[agents];
+            held = countStrays ? s.getManagedArrays().size() : 0;
             critics.q1().params().setTrainable(false);
             critics.q2().params().setTrainable(false);
             try (GradientCollector gc = Djl.engine().newGradientCollector()) {
-                GaussianActors.JointSample js = actors.sample(in.obs, squash, actors.noise(s, rng, b));
-                NDArray minQ = critics.minQ(in.obs, js.squashed());           // min_z Q_θ,z(s, ã) [B, N]
-                NDArray lossV = critics.vLoss(in.obs, minQ, in.weights);      // eq 35
+                for (int from = 0; from < b; from += rows) {
+                    int to = Math.min(b, from + rows);
+                    try (NDManager c = s.newSubManager()) {
+                        ActorInputs in = actorInputs(host, c, from, to);
+                        NDArray share = c.create((float) (to - from) / b);
+                        GaussianActors.JointSample js = actors.sample(in.obs, squash, noiseRows(c, noise, from, to));
+                        NDArray minQ = critics.minQ(in.obs, js.squashed());       // min_z Q_θ,z(s, ã) [rows, N]
+                        NDArray lossV = critics.vLoss(in.obs, minQ, in.weights).mul(share); // eq 35
 
-                NDArray qTerm = minQ.mean().neg();                            // (1/N) Σ_i E[−min_z Q_i,z] (eq 39)
-                NDArray entropyTerm = js.logProb().mean(new int[] {0}).sum().mul(alpha); // Σ_i E[α log π_i] (0 in eq 39)
-                NDList w2 = new NDList(agents);
-                NDList sigma = new NDList(agents);
-                for (int i = 0; i < agents; i++) {
-                    ActorSample a = js.perAgent().get(i);
-                    NDArray w2Rows = w2(a.mean(), a.std(), in.expertPreTanh.get(i), sqrtFloor,
-                            config.w2WithoutSigma());                          // Ŵ2 per row (eq 30)
-                    w2.add(w2Rows.mul(in.labelled).sum().mul(in.invLabelled)); // E over labelled rows
-                    sigma.add(a.std().mean());
+                        NDArray qTerm = minQ.mean().mul(share).neg();             // (1/N) Σ_i E[−min_z Q_i,z] (eq 39)
+                        NDArray entropyTerm = js.logProb().mean(new int[] {0}).sum().mul(share)
+                                .mul(alpha);                                      // Σ_i E[α log π_i] (0 in eq 39)
+                        NDList w2 = new NDList(agents);
+                        NDList sigma = new NDList(agents);
+                        for (int i = 0; i < agents; i++) {
+                            ActorSample a = js.perAgent().get(i);
+                            NDArray w2Rows = w2(a.mean(), a.std(), in.expertPreTanh.get(i), sqrtFloor,
+                                    config.w2WithoutSigma());                      // Ŵ2 per row (eq 30)
+                            w2.add(w2Rows.mul(in.labelled).sum().mul(invLabelled)); // E over labelled rows
+                            sigma.add(a.std().mean());
+                        }
+                        NDArray w2Mean = NDArrays.stack(w2);                      // this chunk's share of E Ŵ2_i [N]
+                        NDArray imitationTerm = w2Mean.sub(share.mul(epsArr)).mul(lambdaArr).sum(); // Σ_i λ_i(Ŵ2_i − ε) (eq 39)
+                        NDArray actorLoss = qTerm.mul(qWeight).add(entropyTerm).add(imitationTerm); // L_π (eq 39)
+                        gc.backward(lossV.add(actorLoss));
+
+                        double shareValue = (double) (to - from) / b;
+                        vLossValue += lossV.getFloat();
+                        qTermValue += qTerm.getFloat();
+                        entropyTermValue += entropyTerm.getFloat();
+                        imitationTermValue += imitationTerm.getFloat();
+                        actorLossValue += actorLoss.getFloat();
+                        double[] w2Chunk = toDoubles(w2Mean.stopGradient());
+                        for (int i = 0; i < agents; i++) {
+                            w2PerAgent[i] += w2Chunk[i];
+                        }
+                        meanSigma += NDArrays.stack(sigma).stopGradient().mean().getFloat() * shareValue;
+                        meanQ += minQ.stopGradient().mean().getFloat() * shareValue;
+                    }
+                    if (countStrays) {
+                        strayArrays = Math.max(strayArrays, s.getManagedArrays().size() - held);
+                    }
                 }
-                NDArray w2Mean = NDArrays.stack(w2);                          // [N]
-                NDArray imitationTerm = w2Mean.sub(epsArr).mul(lambdaArr).sum(); // Σ_i λ_i(Ŵ2_i − ε)  (eq 39)
-                NDArray actorLoss = qTerm.mul(qWeight).add(entropyTerm).add(imitationTerm); // L_π (eq 39)
-                gc.backward(lossV.add(actorLoss));
-
-                vLossValue = lossV.getFloat();
-                qTermValue = qTerm.getFloat();
-                entropyTermValue = entropyTerm.getFloat();
-                imitationTermValue = imitationTerm.getFloat();
-                actorLossValue = actorLoss.getFloat();
-                w2PerAgent = toDoubles(w2Mean.stopGradient());
-                meanSigma = NDArrays.stack(sigma).stopGradient().mean().getFloat();
-                meanQ = minQ.stopGradient().mean().getFloat();
             } finally {
                 critics.q1().params().setTrainable(true);
                 critics.q2().params().setTrainable(true);
             }
+            beforeStep.accept("actors");
             vAdam.step();
             actorAdams.forEach(Adam::step);
             critics.q1().params().zeroGradients();
             critics.q2().params().zeroGradients();
 
             // ---- (3) eq 40: λ_i ← max(0, λ_i + lr_λ·(E Ŵ2_i − ε)) (gradient ascent on the dual) ----
-            if (in.labelledRows > 0) {
+            if (host.labelledRows > 0) {
                 dualStep(lambda, w2PerAgent, epsilon, config.lambdaLearningRate());
             }
 
@@ -359,8 +470,31 @@ public final class OpLearner {
             updates++;
             return new UpdateStats(q1LossValue, q2LossValue, vLossValue, qTermValue, entropyTermValue,
                     imitationTermValue, actorLossValue, lambda.clone(), w2PerAgent, meanSigma, meanQ, epsilon,
-                    in.labelledRows, tdErrors);
+                    host.labelledRows, tdErrors);
         }
+    }
+
+    /**
+     * Rows per chunk for a batch of {@code batch} rows ({@link Chunking}): with auto chunking, one row
+     * costs the working set of Q₁ + Q₂ + V, the three critics alive at once in the actor pass.
+     */
+    public int chunkRows(int batch) {
+        return config.chunking().rowsFor(batch, bytesPerRow);
+    }
+
+    /** Estimated native bytes per batch row of an update's larger pass (for {@link Chunking}). */
+    public long bytesPerRow() {
+        return bytesPerRow;
+    }
+
+    /**
+     * Arrays a chunk of the last update left in the update's manager after the chunk's own manager
+     * closed (max over chunks): 0 unless a temporary lands in the wrong manager — which would hold
+     * it, and the score maps it references, until the update ends. Counted only in tests (package-private
+     * {@code countStrays}); 0 otherwise.
+     */
+    public int strayArraysLastUpdate() {
+        return strayArrays;
     }
 
     /**
@@ -396,13 +530,66 @@ public final class OpLearner {
 
     // ---------------------------------------------------------------------------------------------
 
-    private record Inputs(NDArray obs, NDArray nextObs, NDArray act, NDArray reward, NDArray notDone,
-                          NDArray weights, NDArray labelled, NDArray invLabelled, int labelledRows,
-                          List<NDArray> expertPreTanh) {
+    private record CriticInputs(NDArray obs, NDArray act, NDArray weights, NDArray y) {
     }
 
-    /** The batch as tensors: replay actions and labels are physical; the critics take normalised y, the imitation term u_E. */
-    private Inputs inputs(NDManager s, ReplayBatch batch) {
+    private record ActorInputs(NDArray obs, NDArray weights, NDArray labelled, List<NDArray> expertPreTanh) {
+    }
+
+    /**
+     * The batch on the host, in the tensors' layout (row-major, batch first), so any row range becomes
+     * tensors of the chunk's own manager — a slice of a whole-batch tensor would land in, and be held
+     * by, the whole batch's manager.
+     */
+    private record HostBatch(float[] obs, float[] nextObs, float[] act, float[] reward, float[] notDone,
+                             float[] weights, float[] lab, int labelledRows, List<float[]> expert) {
+    }
+
+    private CriticInputs criticInputs(HostBatch h, NDManager m, int from, int to) {
+        NDArray y;
+        // the target V's forward intermediates (score maps for OP-MH) are freed before Q's forward
+        try (NDManager t = m.newSubManager()) {
+            y = critics.target(rows(t, h.reward, from, to, 1), rows(t, h.notDone, from, to, 1),
+                    rows(t, h.nextObs, from, to, agents, obsDim), config.gamma());
+            y.attach(m);
+        }
+        return new CriticInputs(rows(m, h.obs, from, to, agents, obsDim), rows(m, h.act, from, to, agents, ACTION_DIMS),
+                rows(m, h.weights, from, to), y);
+    }
+
+    private ActorInputs actorInputs(HostBatch h, NDManager m, int from, int to) {
+        List<NDArray> e = new ArrayList<>(agents);
+        for (int i = 0; i < agents; i++) {
+            e.add(rows(m, h.expert.get(i), from, to, bounds.get(i).size()));
+        }
+        return new ActorInputs(rows(m, h.obs, from, to, agents, obsDim), rows(m, h.weights, from, to),
+                rows(m, h.lab, from, to), e);
+    }
+
+    /** Rows [from, to) of a row-major host array whose rows have shape {@code rowShape}, as a tensor of {@code m}. */
+    private static NDArray rows(NDManager m, float[] data, int from, int to, long... rowShape) {
+        int perRow = 1;
+        for (long d : rowShape) {
+            perRow *= (int) d;
+        }
+        long[] shape = new long[rowShape.length + 1];
+        shape[0] = to - from;
+        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+        float[] slice = from == 0 && to * perRow == data.length ? data
+                : Arrays.copyOfRange(data, from * perRow, to * perRow);
+        return m.create(slice, new Shape(shape));
+    }
+
+    private List<NDArray> noiseRows(NDManager m, List<float[]> noise, int from, int to) {
+        List<NDArray> out = new ArrayList<>(agents);
+        for (int i = 0; i < agents; i++) {
+            out.add(rows(m, noise.get(i), from, to, actors.actor(i).actionCount()));
+        }
+        return out;
+    }
+
+    /** The batch on the host: replay actions and labels are physical; the critics take normalised y, the imitation term u_E. */
+    private HostBatch host(ReplayBatch batch) {
         int b = batch.size();
         int ad = ACTION_DIMS;
         float[] physical = batch.actionsFlat();
@@ -451,20 +638,8 @@ public final class OpLearner {
             lab[r] = labelledMask[r] ? 1f : 0f;
             labelledRows += labelledMask[r] ? 1 : 0;
         }
-        List<NDArray> expertArrays = new ArrayList<>();
-        for (int i = 0; i < agents; i++) {
-            expertArrays.add(s.create(expert.get(i), new Shape(b, bounds.get(i).size())));
-        }
-        return new Inputs(
-                s.create(batch.observationsFlat(), new Shape(b, agents, obsDim)),
-                s.create(batch.nextObservationsFlat(), new Shape(b, agents, obsDim)),
-                s.create(act, new Shape(b, agents, ad)),
-                s.create(reward, new Shape(b, 1)),
-                s.create(notDone, new Shape(b, 1)),
-                s.create(weights, new Shape(b)),
-                s.create(lab, new Shape(b)),
-                s.create(labelledRows == 0 ? 0f : 1f / labelledRows),
-                labelledRows, expertArrays);
+        return new HostBatch(batch.observationsFlat(), batch.nextObservationsFlat(), act, reward, notDone, weights, lab,
+                labelledRows, expert);
     }
 
     /** Per-sample [B, N] → mean over agents, times IS weight w [B], mean over the batch. */

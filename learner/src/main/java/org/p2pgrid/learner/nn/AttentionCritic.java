@@ -60,6 +60,7 @@ public final class AttentionCritic implements Critic {
     private final int heads;
     private final int dK;
     private final int dModel;
+    private final int hidden;
     private final Params params;
     private final Consts c;
     private final StackedDense embed1;
@@ -90,6 +91,7 @@ public final class AttentionCritic implements Critic {
         SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + 7919 * salt + 5);
         int in = obsDim + actionDim;
         int h = config.hidden();
+        this.hidden = h;
         this.embed1 = new StackedDense(params, name + ".embed1", rng, agents, in, dModel);
         this.embed2 = new StackedDense(params, name + ".embed2", rng, agents, dModel, dModel);
         this.wQ = params.uniform(name + ".WQ", rng, dModel, dModel, 2L * heads * dK);   // eq 31
@@ -166,6 +168,23 @@ public final class AttentionCritic implements Critic {
         NDArray dot2 = GaussianActor.local(step, xiQ2.mul(xiK2)).sum(new int[] {1}); // ξ_q2·ξ_k2
         return dot1.exp().sub(dot2.exp()).add(xiInit);
     }
+
+    /**
+     * Per row, the 2h score maps of eq 32 (each N × N) dominate from N ≈ 100 on: every DJL handle
+     * along scores → scaled → softmax → ·[1, −ξ] (4 maps' worth) and the map-summed [h, N, N] stay
+     * alive until the step's manager closes, and backward adds about two more map-sized gradients
+     * at its peak. The per-token activations (embedding, Q/K/V, head MLP; about twice for their
+     * gradients) are the rest.
+     */
+    @Override
+    public long bytesPerRow() {
+        long maps = 2L * heads * agents * agents;
+        long perToken = 3L * (obsDim + actionDim) + 8L * dModel + 6L * heads * dK + 3L * hidden;
+        return Float.BYTES * (MAP_COPIES_PER_ROW_X2 * maps / 2 + 2L * agents * perToken);
+    }
+
+    /** 2 × the map-sized tensors per row (forward 4.5, backward peak about 2), see {@link #bytesPerRow()}. */
+    private static final long MAP_COPIES_PER_ROW_X2 = 13;
 
     @Override
     public Params params() {

@@ -25,4 +25,12 @@ public interface Critic {
 
     /** 0 for a state-value network V. */
     int actionDim();
+
+    /**
+     * Estimated native bytes that one batch row costs while a forward pass with autograd is alive and
+     * its backward runs: every intermediate a DJL manager holds until it closes, plus backward's
+     * transient gradients. Used to size update chunks ({@code OpLearner.Config.Chunking}); an
+     * estimate (calibrated against peak RSS, benchmarks/RESULTS.md "Stress"), not a bound.
+     */
+    long bytesPerRow();
 }

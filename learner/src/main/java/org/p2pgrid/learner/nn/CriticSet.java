@@ -130,6 +130,12 @@ public final class CriticSet {
             return inner.params();
         }
 
+        /** The inner critic's, plus the two normalised copies of the joint observation. */
+        @Override
+        public long bytesPerRow() {
+            return inner.bytesPerRow() + Float.BYTES * 2L * inner.agents() * inner.obsDim();
+        }
+
         @Override
         public int agents() {
             return inner.agents();

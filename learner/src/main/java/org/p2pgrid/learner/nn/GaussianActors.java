@@ -109,13 +109,26 @@ public final class GaussianActors {
 
     /** Standard-normal noise for {@link #sample}: one [batch, k_i] array per agent, drawn in Java from {@code rng}. */
     public List<NDArray> noise(NDManager step, java.util.SplittableRandom rng, int batch) {
+        List<float[]> host = noiseHost(rng, batch);
         List<NDArray> out = new ArrayList<>(actors.size());
+        for (int i = 0; i < actors.size(); i++) {
+            out.add(step.create(host.get(i), new Shape(batch, actors.get(i).actionCount())));
+        }
+        return out;
+    }
+
+    /**
+     * The same draws as {@link #noise} as host arrays, row-major [batch, k_i] per agent, so that an
+     * update split into row chunks can give every chunk exactly the rows the whole batch would get.
+     */
+    public List<float[]> noiseHost(java.util.SplittableRandom rng, int batch) {
+        List<float[]> out = new ArrayList<>(actors.size());
         for (GaussianActor a : actors) {
             float[] v = new float[batch * a.actionCount()];
             for (int j = 0; j < v.length; j++) {
                 v[j] = (float) gaussian(rng);
             }
-            out.add(step.create(v, new Shape(batch, a.actionCount())));
+            out.add(v);
         }
         return out;
     }

@@ -17,6 +17,7 @@ public final class MlpCritic implements Critic {
     private final Dense l1;
     private final Dense l2;
     private final Dense out;
+    private final int hidden;
 
     public MlpCritic(NDManager manager, String name, int agents, int obsDim, int actionDim, NetworkConfig config, long salt) {
         this.agents = agents;
@@ -25,6 +26,7 @@ public final class MlpCritic implements Critic {
         this.params = new Params(manager);
         SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + 7919 * salt + 3);
         int in = agents * (obsDim + actionDim);
+        this.hidden = config.hidden();
         this.l1 = new Dense(params, name + ".l1", rng, in, config.hidden());
         this.l2 = new Dense(params, name + ".l2", rng, config.hidden(), config.hidden());
         this.out = new Dense(params, name + ".out", rng, config.hidden(), agents);
@@ -40,6 +42,12 @@ public final class MlpCritic implements Critic {
         NDArray h = Activation.relu(l1.apply(x));
         h = Activation.relu(l2.apply(h));
         return out.apply(h); // [B, N]
+    }
+
+    /** Joint input (reshape/concat copies), four hidden-wide activations and the N outputs, about twice for backward. */
+    @Override
+    public long bytesPerRow() {
+        return Float.BYTES * 2L * (2L * agents * (obsDim + actionDim) + 4L * hidden + agents);
     }
 
     @Override

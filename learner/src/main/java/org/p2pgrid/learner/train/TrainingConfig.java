@@ -115,7 +115,9 @@ public record TrainingConfig(Algo algo, int episodes, long seed, int updatesPerS
                     nonNegative(l, "epsilon-end", "learner."), l.getLong("epsilon-ramp-start"),
                     l.getLong("epsilon-ramp-updates"), nonNegative(l, "lambda-learning-rate", "learner."),
                     positive(l, "tau"), nonNegative(l, "entropy-coef", "learner."), 1.0,
-                    l.getBoolean("w2-without-sigma"), positive(l, "label-clip"), seed);
+                    l.getBoolean("w2-without-sigma"), positive(l, "label-clip"), seed,
+                    new OpLearner.Chunking(atLeast(l, "update-chunk-rows", 0, "learner."),
+                            atLeast(l, "update-memory-budget-mb", 1, "learner.") * (1L << 20)));
 
             Config n = c.getConfig("network");
             NetworkConfig network = NetworkConfig.defaults().withHidden(atLeast(n, "hidden", 1, "network."))
