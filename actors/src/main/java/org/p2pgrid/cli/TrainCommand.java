@@ -177,7 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
                 return 0;
             }
             if (!noEvaluation) {
-                String days = testDays != null ? testDays : config.testDays();
+                String days = config.testDays();
                 try (Trainer trained = Trainer.forEvaluation(scenario, config, runDir, fingerprint)) {
                     FinalEvaluation.run(trained, expert, profile, TrainingConfig.days(days, "--test-days"), days,
                             !noExpertBaseline, noProgress);
@@ -234,6 +234,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (episodes != null) o.put("episodes", episodes);
         if (seed != null) o.put("seed", seed);
         if (teacher != null) o.put("labels.teacher", teacher);
+        // recorded in the run's training.conf: a --resume evaluates on the days the run was started with,
+        // and a bad value stops the command before training, not hours later at the final evaluation
+        if (testDays != null) o.put("test-days", testDays);
         return o;
     }
 

@@ -72,8 +72,9 @@ class TrainCommandTest {
         runOut(2, tiny(run, "--episodes", "1"));
         assertTrue(err.toString().contains("already holds a run"), err.toString());
 
-        out = runOut(0, "train", "--resume", run.toString(), "--episodes", "2", "--no-progress", "--no-evaluation");
+        out = runOut(0, "train", "--resume", run.toString(), "--episodes", "2", "--no-progress", "--no-expert-baseline");
         assertTrue(out.contains("resumed after episode 1"), out);
+        assertTrue(out.contains("Test-set evaluation: 2 days"), out); // the run's own --test-days 0,200
         assertEquals(3, Files.readAllLines(run.resolve(TrainingHistory.EPISODES_FILE)).size());
 
         out = runOut(0, "evaluate", "--checkpoint", run.toString(), "--days", "5", "--no-expert-baseline", "--no-progress");
@@ -98,6 +99,11 @@ class TrainCommandTest {
     void badInputIsOneLine(@TempDir Path dir) {
         runOut(2, tiny(dir.resolve("a"), "--set", "learner.batch-size=0"));
         assertTrue(err.toString().contains("learner.batch-size = 0"), err.toString());
+        String[] badDays = tiny(dir.resolve("t"));
+        badDays[List.of(badDays).indexOf("0,200")] = "0,99999";
+        runOut(2, badDays);
+        assertTrue(err.toString().contains("99999"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("t").resolve(Checkpoints.DIR)), "no training before the bad --test-days is refused");
         runOut(2, tiny(dir.resolve("b"), "--algo", "sac"));
         assertTrue(err.toString().contains("algo = 'sac'"), err.toString());
         runOut(2, "evaluate", "--checkpoint", dir.resolve("nothing").toString(), "--no-progress");
