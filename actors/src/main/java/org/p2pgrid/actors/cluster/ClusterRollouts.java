@@ -42,7 +42,8 @@ final class ClusterRollouts implements RolloutBackend {
     /** Label on the expert nodes registered with the receptionist (the coordinator's local workers as fallback). */
     @Override
     public ExpertPoolActor.Remote remoteExperts() {
-        return new ExpertPoolActor.Remote(ExpertHost.KEY, experts.inFlightPerNode(), experts.resendAfter(), ClusterNode::out);
+        return new ExpertPoolActor.Remote(ExpertHost.KEY, experts.inFlightPerNode(), experts.resendAfter(),
+                experts.stallAfter(), ClusterNode::out);
     }
 
     private final AtomicReference<ActorRef<RolloutBackend.RemoteValidate>> validator = new AtomicReference<>();

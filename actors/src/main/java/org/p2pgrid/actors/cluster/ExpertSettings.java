@@ -11,16 +11,21 @@ import java.time.Duration;
  * @param cacheDir        an expert node's durable label cache ("" = {@code <training label cache-dir>/expert-node-PORT})
  * @param inFlightPerNode label requests the learner keeps outstanding per expert node
  * @param resendAfter     an unanswered label request is sent again after this long
+ * @param stallAfter      an expert node holding requests that attaches no label this long is given up on (0 = never)
  */
-public record ExpertSettings(int workers, String cacheDir, int inFlightPerNode, Duration resendAfter) {
+public record ExpertSettings(int workers, String cacheDir, int inFlightPerNode, Duration resendAfter, Duration stallAfter) {
     public static final String PATH = ClusterSettings.PATH + ".expert";
 
     public static ExpertSettings from(Config root) {
         Config c = root.getConfig(PATH);
         ExpertSettings s = new ExpertSettings(c.getInt("workers"), c.getString("cache-dir"), c.getInt("in-flight-per-node"),
-                c.getDuration("resend-after"));
+                c.getDuration("resend-after"), c.getDuration("stall-after"));
         if (s.workers < 0 || s.inFlightPerNode < 1 || s.resendAfter.isNegative() || s.resendAfter.isZero()) {
             throw new IllegalArgumentException(PATH + ": workers >= 0, in-flight-per-node >= 1, resend-after > 0 expected");
+        }
+        if (s.stallAfter.isNegative() || (!s.stallAfter.isZero() && s.stallAfter.compareTo(s.resendAfter) <= 0)) {
+            throw new IllegalArgumentException(PATH + ".stall-after: 0 (off) or longer than resend-after (" + s.resendAfter
+                    + ") expected, got " + s.stallAfter);
         }
         return s;
     }

@@ -57,6 +57,10 @@ import org.p2pgrid.protocol.v1.LabelReply;
  * ignores a copy it is still working on and answers a copy it already answered from its reply cache).
  * When a node leaves the receptionist's listing of reachable expert nodes (unreachable or gone), its
  * outstanding requests go, in id order, to another node or — with none left — to the local workers.
+ * A node that stays reachable but attaches no label for {@link Remote#stallAfter} while it holds
+ * requests (a hung solver, a wedged process — the failure detector sees heartbeats, not progress) is
+ * treated the same way and gets nothing new; it is routed to again once it answers one of the requests
+ * taken from it (it was slow, not dead), and leaves that state when it leaves the listing.
  * A reply attaches its label only while its id is outstanding: every request is attached exactly once,
  * whichever copy answers first; later copies are counted as duplicates and dropped.
  */
@@ -90,13 +94,19 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
      * @param key             the expert nodes' receptionist key
      * @param inFlightPerNode requests outstanding per node at most (flow control)
      * @param resendAfter     an unanswered request is sent again after this long
+     * @param stallAfter      a node holding requests that attaches no label for this long is given up on
+     *                        (its requests re-routed); zero = never
      * @param events          one-line progress / fail-over reports (e.g. to the node's stdout)
      */
     public record Remote(ServiceKey<org.p2pgrid.protocol.v1.LabelRequest> key, int inFlightPerNode,
-                         Duration resendAfter, Consumer<String> events) {
+                         Duration resendAfter, Duration stallAfter, Consumer<String> events) {
         public Remote {
             if (inFlightPerNode < 1) {
                 throw new IllegalArgumentException("in-flight-per-node must be >= 1, got " + inFlightPerNode);
+            }
+            if (stallAfter.isNegative() || (!stallAfter.isZero() && stallAfter.compareTo(resendAfter) <= 0)) {
+                throw new IllegalArgumentException("stall-after must be 0 (off) or longer than resend-after ("
+                        + resendAfter + "), got " + stallAfter);
             }
         }
     }
@@ -147,6 +157,14 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
     private final Map<Long, ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> episodeNode = new HashMap<>();
     private final Map<String, Long> labelledByNode = new TreeMap<>();
     private List<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> nodes = List.of();
+    /** The receptionist's last listing of reachable expert nodes; {@link #nodes} is it without the stalled ones. */
+    private List<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> reachable = List.of();
+    /** Reachable nodes given up on for making no progress. */
+    private final Set<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> stalled = new HashSet<>();
+    /** Request id → the stalled node it was taken from (an answer from it brings the node back). */
+    private final Map<Long, ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> takenFromStalled = new HashMap<>();
+    /** Per node holding requests: when it last attached a label, or got its first request after holding none. */
+    private final Map<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>, Long> lastProgress = new HashMap<>();
     private long nextId;
     private long labelled;
     private long attachedLocal;
@@ -296,7 +314,11 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
             LabelRequest r = e.request();
             org.p2pgrid.protocol.v1.LabelRequest wire = LabelWire.toRequest(e.id(), e.episode(), r.ref(), r.day(), r.step(),
                     r.states(), r.observations(), prosumers, replyTo);
-            outstanding.put(e.id(), new Sent(e, wire, node, System.nanoTime()));
+            long now = System.nanoTime();
+            outstanding.put(e.id(), new Sent(e, wire, node, now));
+            if (load.getOrDefault(node, 0) == 0) {
+                lastProgress.put(node, now); // the stall clock runs only while the node holds requests
+            }
             load.merge(node, 1, Integer::sum);
             node.tell(wire);
         }
@@ -308,6 +330,14 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
         if (s == null) {
             // answered already (a re-sent copy, or a node given up on that answered late): never attached twice
             duplicateReplies++;
+            ActorRef<org.p2pgrid.protocol.v1.LabelRequest> late = takenFromStalled.remove(reply.getRequestId());
+            if (late != null && stalled.remove(late)) {
+                takenFromStalled.values().removeIf(late::equals);
+                remote.events().accept("EXPERT-NODE-BACK node=" + late.path().address().hostPort()
+                        + " (answered request " + reply.getRequestId() + " after it was re-routed)");
+                refreshNodes();
+                pump();
+            }
             return this;
         }
         float[][] label;
@@ -329,6 +359,7 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
         }
         outstanding.remove(reply.getRequestId());
         load.merge(s.node, -1, Integer::sum);
+        lastProgress.put(s.node, System.nanoTime());
         replay.tell(new ReplayActor.AttachLabel(s.entry.request().ref(), label));
         labelledByNode.merge(s.node.path().address().hostPort(), 1L, Long::sum);
         attachedRemote++;
@@ -338,39 +369,75 @@ public final class ExpertPoolActor extends AbstractBehavior<ExpertPoolActor.Comm
     }
 
     private Behavior<Command> onExpertsChanged(ExpertsChanged m) {
-        List<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> now = m.reachable().stream()
-                .sorted(Comparator.comparing(r -> r.path().toString())).toList();
+        reachable = m.reachable().stream().sorted(Comparator.comparing(r -> r.path().toString())).toList();
+        stalled.retainAll(reachable); // a stalled node that left the listing is just gone
+        takenFromStalled.values().removeIf(n -> !stalled.contains(n));
         Set<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> gone = new HashSet<>(nodes);
-        gone.removeAll(now);
-        nodes = now;
-        remote.events().accept("EXPERT-NODES n=" + now.size() + " nodes=" + now.stream()
-                .map(r -> r.path().address().hostPort()).toList());
+        refreshNodes();
+        gone.removeAll(nodes);
+        remote.events().accept("EXPERT-NODES n=" + reachable.size() + " nodes=" + reachable.stream()
+                .map(r -> r.path().address().hostPort()).toList() + (stalled.isEmpty() ? "" : " stalled=" + stalled.size()));
         if (!gone.isEmpty()) {
-            // the gone nodes' requests go first, in id order (= step order within an episode), then what was queued
-            List<Entry> back = new ArrayList<>();
-            for (Iterator<Sent> it = outstanding.values().iterator(); it.hasNext(); ) {
-                Sent s = it.next();
-                if (gone.contains(s.node)) {
-                    back.add(s.entry);
-                    it.remove();
-                }
-            }
-            back.sort(Comparator.comparingLong(Entry::id));
-            for (int i = back.size() - 1; i >= 0; i--) {
-                queue.addFirst(back.get(i));
-            }
-            episodeNode.values().removeIf(gone::contains);
-            gone.forEach(load::remove);
-            rerouted += back.size();
+            int back = reroute(gone);
             remote.events().accept("LABELS-REROUTED from=" + gone.stream().map(r -> r.path().address().hostPort()).toList()
-                    + " requests=" + back.size() + " to=" + (now.isEmpty() ? "local" : "remote"));
+                    + " requests=" + back + " to=" + (nodes.isEmpty() ? "local" : "remote"));
         }
         pump();
         return this;
     }
 
+    private void refreshNodes() {
+        nodes = reachable.stream().filter(n -> !stalled.contains(n)).toList();
+    }
+
+    /**
+     * The given nodes' outstanding requests go back to the front of the queue, in id order (= step order
+     * within an episode), ahead of what was queued; their episodes are routed afresh.
+     */
+    private int reroute(Set<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> from) {
+        List<Entry> back = new ArrayList<>();
+        for (Iterator<Sent> it = outstanding.values().iterator(); it.hasNext(); ) {
+            Sent s = it.next();
+            if (from.contains(s.node)) {
+                back.add(s.entry);
+                if (stalled.contains(s.node)) {
+                    takenFromStalled.put(s.entry.id(), s.node);
+                }
+                it.remove();
+            }
+        }
+        back.sort(Comparator.comparingLong(Entry::id));
+        for (int i = back.size() - 1; i >= 0; i--) {
+            queue.addFirst(back.get(i));
+        }
+        episodeNode.values().removeIf(from::contains);
+        from.forEach(load::remove);
+        from.forEach(lastProgress::remove);
+        rerouted += back.size();
+        return back.size();
+    }
+
     private Behavior<Command> onTick() {
         long now = System.nanoTime();
+        if (!remote.stallAfter().isZero()) {
+            long stallNanos = remote.stallAfter().toNanos();
+            Set<ActorRef<org.p2pgrid.protocol.v1.LabelRequest>> stuck = new HashSet<>();
+            for (ActorRef<org.p2pgrid.protocol.v1.LabelRequest> n : nodes) {
+                Long since = lastProgress.get(n);
+                if (load.getOrDefault(n, 0) > 0 && since != null && now - since >= stallNanos) {
+                    stuck.add(n);
+                }
+            }
+            if (!stuck.isEmpty()) {
+                stalled.addAll(stuck);
+                refreshNodes();
+                int back = reroute(stuck);
+                remote.events().accept("EXPERT-NODE-STALLED nodes=" + stuck.stream().map(r -> r.path().address().hostPort())
+                        .toList() + " no label for " + remote.stallAfter() + ": requests=" + back + " re-routed to="
+                        + (nodes.isEmpty() ? "local" : "remote"));
+                pump();
+            }
+        }
         long after = remote.resendAfter().toNanos();
         for (Sent s : outstanding.values()) {
             if (now - s.sentAt >= after) {

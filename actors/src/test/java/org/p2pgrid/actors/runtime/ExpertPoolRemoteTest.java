@@ -106,7 +106,7 @@ class ExpertPoolRemoteTest {
         TestProbe<org.p2pgrid.protocol.v1.LabelRequest> atNode = kit.createTestProbe();
         ActorRef<org.p2pgrid.protocol.v1.LabelRequest> fake = node(key, atNode);
         ActorRef<ExpertPoolActor.Command> pool = kit.spawn(ExpertPoolActor.create(1, () -> new RuleBasedTeacher(Fixtures.SCENARIO),
-                s.replay(), coordinator.getRef(), new ExpertPoolActor.Remote(key, 2, Duration.ofHours(1), events::add),
+                s.replay(), coordinator.getRef(), new ExpertPoolActor.Remote(key, 2, Duration.ofHours(1), Duration.ZERO, events::add),
                 Fixtures.SCENARIO.prosumers()));
         awaitEvent(events, "EXPERT-NODES n=1");
 
@@ -158,7 +158,7 @@ class ExpertPoolRemoteTest {
         TestProbe<org.p2pgrid.protocol.v1.LabelRequest> atNode = kit.createTestProbe();
         node(key, atNode);
         ActorRef<ExpertPoolActor.Command> pool = kit.spawn(ExpertPoolActor.create(1, () -> new RuleBasedTeacher(Fixtures.SCENARIO),
-                s.replay(), coordinator.getRef(), new ExpertPoolActor.Remote(key, 4, Duration.ofMillis(200), events::add),
+                s.replay(), coordinator.getRef(), new ExpertPoolActor.Remote(key, 4, Duration.ofMillis(200), Duration.ZERO, events::add),
                 Fixtures.SCENARIO.prosumers()));
         awaitEvent(events, "EXPERT-NODES n=1");
         pool.tell(new ExpertPoolActor.Label(3, s.requests().get(0)));
@@ -174,5 +174,45 @@ class ExpertPoolRemoteTest {
         s.replay().tell(new ReplayActor.GetStats(stats.getRef()));
         assertEquals(1, stats.receiveMessage(WAIT).labelsAttached());
         assertTrue(events.stream().anyMatch(e -> e.contains("attached-remote=1") && !e.contains("resent=0")), events.toString());
+    }
+
+    @Test
+    void aReachableNodeThatNeverAnswersIsGivenUpOnAndRoutedToAgainOnceItAnswers() {
+        ServiceKey<org.p2pgrid.protocol.v1.LabelRequest> key = ServiceKey.create(org.p2pgrid.protocol.v1.LabelRequest.class, "k3");
+        Setup s = episode(4);
+        List<String> events = new CopyOnWriteArrayList<>();
+        TestProbe<ExpertPoolActor.EpisodeLabelled> coordinator = kit.createTestProbe();
+        TestProbe<org.p2pgrid.protocol.v1.LabelRequest> atNode = kit.createTestProbe();
+        node(key, atNode); // stays registered (reachable) and says nothing
+        ActorRef<ExpertPoolActor.Command> pool = kit.spawn(ExpertPoolActor.create(1, () -> new RuleBasedTeacher(Fixtures.SCENARIO),
+                s.replay(), coordinator.getRef(), new ExpertPoolActor.Remote(key, 4, Duration.ofMillis(100),
+                        Duration.ofMillis(600), events::add), Fixtures.SCENARIO.prosumers()));
+        awaitEvent(events, "EXPERT-NODES n=1");
+        for (int t = 0; t < 3; t++) {
+            pool.tell(new ExpertPoolActor.Label(0, s.requests().get(t)));
+        }
+        pool.tell(new ExpertPoolActor.EpisodeEnd(0, 3));
+        org.p2pgrid.protocol.v1.LabelRequest first = atNode.receiveMessage(WAIT);
+        assertEquals(0, first.getStep());
+        // no label from the node within stall-after: its three requests go to the local worker, once each
+        assertEquals(new ExpertPoolActor.EpisodeLabelled(0, 3), coordinator.receiveMessage(WAIT));
+        awaitEvent(events, "EXPERT-NODE-STALLED");
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("EXPERT-NODE-STALLED") && e.contains("requests=3 re-routed to=local")),
+                events.toString());
+        // the node answers late: a duplicate (never a second label), and the node is routed to again
+        answer(first);
+        awaitEvent(events, "EXPERT-NODE-BACK");
+        pool.tell(new ExpertPoolActor.Label(1, s.requests().get(3)));
+        pool.tell(new ExpertPoolActor.EpisodeEnd(1, 1));
+        org.p2pgrid.protocol.v1.LabelRequest next = atNode.fishForMessage(WAIT, r -> r.getEpisodeId() == 1
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+        assertEquals(3, next.getStep());
+        answer(next);
+        assertEquals(new ExpertPoolActor.EpisodeLabelled(1, 1), coordinator.receiveMessage(WAIT));
+        TestProbe<ReplayActor.Stats> stats = kit.createTestProbe();
+        s.replay().tell(new ReplayActor.GetStats(stats.getRef()));
+        assertEquals(4, stats.receiveMessage(WAIT).labelsAttached(), "each request attached exactly once");
+        awaitEvent(events, "attached=4 attached-remote=1 attached-local=3");
     }
 }
