@@ -197,13 +197,14 @@ public final class OrToolsLpBackend implements SolverBackend {
     public Solution solve(ConvexModel model, SolveOptions options) {
         long start = System.nanoTime();
         Linearizer.Result linear = Linearizer.linearize(model, options);
-        Solution lp = solveLinear(linear.model(), options, true);
+        Linearizer.Substituted fewerRows = Linearizer.substituteSegmentSums(linear);
+        Solution lp = solveLinear(fewerRows.model(), options, true);
         double seconds = (System.nanoTime() - start) * 1e-9;
         if (!lp.isOptimal()) {
             return new Solution(lp.status(), lp.explanation(), Double.NaN, new double[0], seconds, lp.backend(),
                     linear.objectiveErrorBound());
         }
-        double[] x = java.util.Arrays.copyOf(lp.x(), linear.originalVariables());
+        double[] x = java.util.Arrays.copyOf(fewerRows.recover(lp.x()), linear.originalVariables());
         String summary = "OPTIMAL (LP objective " + String.format("%.6f", lp.objective()) + "; linearised: "
                 + options.squareSegments() + " segments per square, objective "
                 + "error bound " + linear.objectiveErrorBound() + "; discs as inscribed " + options.discSides()

@@ -27,6 +27,9 @@ import org.p2pgrid.expert.solver.SolveOptions;
  * {@code -DdualHint=true} (with stage1: add DsoExpert's dual hint to the objective), {@code -DdualShift=bal|soc} (the
  * experiment the hint came from: balance rows by name, "soc" also the storage rows with the day's mean μ),
  * {@code -Ddump=<i>} (prosumer i's rows at step 5 with objective coefficients),
+ * {@code -Dcommunity=true [-DcommunityHint=true]} (trade columns as community-level grid purchase/sale and P2P volume),
+ * {@code -DslackColumns=true [-DslackPrefer=P_sell]} (a bounded column singleton of each equality row eliminated),
+ * {@code -Dregimes=true} (per step: does the community buy from / sell to the grid at the optimum),
  * {@code -Dmodels=reference} (place the reference .p2pm models instead of the hand-written fixture).
  * Run with the test classpath, e.g. {@code java -cp <cp> org.p2pgrid.expert.dso.DsoSolveExperiment 20 "" 3}.
  * (MPSolver.setSolverSpecificParametersAsString returns false for HiGHS in OR-Tools 9.15 even when
@@ -85,6 +88,9 @@ public final class DsoSolveExperiment {
         }
         so = so.withSquareSegments(Integer.getInteger("segments", SolveOptions.DEFAULT_SEGMENTS));
         ConvexModel lp = Linearizer.linearize(source, so).model();
+        if (Boolean.getBoolean("community")) {
+            lp = communityTrades(lp);
+        }
         if (Boolean.getBoolean("substituteLinks")) { // x = l + Σ δ_j substituted into every other row (no link rows)
             java.util.Map<Integer, ConvexModel.Row> link = new java.util.HashMap<>();
             for (ConvexModel.Row r : lp.rows()) {
@@ -114,6 +120,9 @@ public final class DsoSolveExperiment {
             }
             e.addObjective(o2);
             lp = e;
+        }
+        if (Boolean.getBoolean("slackColumns")) { // an equality row's column singleton (bounded) eliminated: the row becomes a range
+            lp = slackColumns(lp);
         }
         if (System.getProperty("dump") != null) { // rows of prosumer p<dump> at step 5 with objective coefficients
             double[] oc = new double[lp.variableCount()];
@@ -228,8 +237,155 @@ public final class DsoSolveExperiment {
             long pc2 = os.getProcessCpuTime();
             System.out.printf("rep %d: transfer %.3f s (cpu %.3f s), solve %.3f s (thread cpu %.3f s, process cpu %.3f s), %s, obj %.9f, iters %d%n", r,
                     (t1 - t0) * 1e-9, (c1 - tc0) * 1e-9, (t2 - t1) * 1e-9, (c2 - c1) * 1e-9, (pc2 - pc1) * 1e-9, st, o.value(), solver.iterations());
+            if (Boolean.getBoolean("regimes")) { // per step: does the community buy from / sell to the grid at the optimum?
+                java.util.TreeMap<Integer, double[]> reg = new java.util.TreeMap<>(); // step -> {Σbuy, Σsell, Σin}
+                for (int v = 0; v < n; v++) {
+                    String nm = lp.varName(v);
+                    int f = nm.contains(".P_buy[") ? 0 : nm.contains(".P_sell[") ? 1 : nm.contains(".P_P2P_in[") ? 2 : -1;
+                    if (f < 0) continue;
+                    int k = Integer.parseInt(nm.substring(nm.indexOf('[') + 1, nm.indexOf(']')));
+                    reg.computeIfAbsent(k, z -> new double[3])[f] += vars[v].solutionValue();
+                }
+                int shortSteps = 0, longSteps = 0, both = 0, interior = 0;
+                StringBuilder b = new StringBuilder();
+                for (var e : reg.entrySet()) {
+                    double[] a = e.getValue();
+                    boolean sh = a[0] > 1e-6, lo = a[1] > 1e-6;
+                    if (sh && lo) both++; else if (sh) shortSteps++; else if (lo) longSteps++; else interior++;
+                    b.append(sh && lo ? 'B' : sh ? 'S' : lo ? 'L' : 'i');
+                }
+                System.out.printf("regimes: short %d, long %d, both %d, interior %d: %s%n", shortSteps, longSteps, both, interior, b);
+            }
             solver.delete();
         }
+    }
+
+    /**
+     * Experiment: the four trade columns per prosumer-step (P_buy, P_sell, P_P2P_in, P_P2P_out) replaced by the
+     * deficit d = P_buy column and surplus s = P_sell column (cost moved to the community), and per step a community
+     * grid purchase B, grid sale S and P2P volume V with Σ d = B + V, Σ s = S + V (λ^P2P cancels in the DSO's sum).
+     */
+    static ConvexModel communityTrades(ConvexModel lp) {
+        java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+        for (int v = 0; v < lp.variableCount(); v++) byName.put(lp.varName(v), v);
+        double[] oc = new double[lp.variableCount()];
+        LinearExpr ob = lp.linearObjective();
+        for (int k = 0; k < ob.termCount(); k++) oc[ob.var(k)] += ob.coef(k);
+        boolean[] drop = new boolean[lp.variableCount()];
+        boolean[] zeroCost = new boolean[lp.variableCount()];
+        java.util.TreeMap<Integer, java.util.List<int[]>> perStep = new java.util.TreeMap<>(); // step -> {buy, sell}
+        java.util.TreeMap<Integer, double[]> stepCost = new java.util.TreeMap<>(); // step -> {cBuy, cSell, cV, Imax, Emax}
+        for (ConvexModel.Row r : lp.rows()) {
+            if (!r.name().matches("p\\d+\\.balance\\[\\d+\\]")) continue;
+            String pre = r.name().substring(0, r.name().indexOf('.'));
+            String step = r.name().substring(r.name().indexOf('['));
+            int k = Integer.parseInt(step.substring(1, step.length() - 1));
+            int buy = byName.get(pre + ".P_buy" + step), sell = byName.get(pre + ".P_sell" + step);
+            int in = byName.get(pre + ".P_P2P_in" + step), out = byName.get(pre + ".P_P2P_out" + step);
+            drop[in] = true; drop[out] = true; zeroCost[buy] = true; zeroCost[sell] = true;
+            perStep.computeIfAbsent(k, z -> new java.util.ArrayList<>()).add(new int[] {buy, sell});
+            double[] c = {oc[buy], oc[sell], oc[in] + oc[out], 0, 0};
+            double[] prev = stepCost.putIfAbsent(k, c);
+            if (prev != null && (Math.abs(prev[0] - c[0]) > 1e-12 || Math.abs(prev[1] - c[1]) > 1e-12 || Math.abs(prev[2] - c[2]) > 1e-12)) {
+                throw new IllegalStateException("prices differ at step " + k);
+            }
+            double[] sc = stepCost.get(k);
+            sc[3] += lp.upperBound(buy); sc[4] += lp.upperBound(sell);
+        }
+        ConvexModel e = new ConvexModel();
+        int[] map = new int[lp.variableCount()];
+        for (int v = 0; v < lp.variableCount(); v++) {
+            map[v] = drop[v] ? -1 : e.addVariable(lp.varName(v), lp.lowerBound(v), lp.upperBound(v));
+        }
+        boolean hint = Boolean.getBoolean("communityHint"); // DsoExpert's dual hint μ = dt·λP2P on each balance row
+        double[] shift = new double[lp.variableCount()];
+        double constant = ob.constant();
+        for (ConvexModel.Row r : lp.rows()) {
+            if (r.name().startsWith("dso.p2pBalance")) continue;
+            LinearExpr x = new LinearExpr();
+            for (int k = 0; k < r.vars().length; k++) if (map[r.vars()[k]] >= 0) x.add(map[r.vars()[k]], r.coefs()[k]);
+            e.addConstraint(r.name(), x, r.lb(), r.ub());
+            if (hint && r.name().matches("p\\d+\\.balance\\[\\d+\\]")) {
+                String pre = r.name().substring(0, r.name().indexOf('.'));
+                String step = r.name().substring(r.name().indexOf('['));
+                double mu = (oc[byName.get(pre + ".P_P2P_in" + step)] - oc[byName.get(pre + ".P_P2P_out" + step)]) / 2;
+                for (int k = 0; k < r.vars().length; k++) shift[r.vars()[k]] -= mu * r.coefs()[k];
+                constant += mu * r.lb();
+            }
+        }
+        LinearExpr o2 = LinearExpr.constant(constant);
+        for (int v = 0; v < lp.variableCount(); v++) {
+            double c = (zeroCost[v] ? 0 : oc[v]) + shift[v];
+            if (map[v] >= 0 && c != 0) o2.add(map[v], c);
+        }
+        for (var en : perStep.entrySet()) {
+            int k = en.getKey();
+            double[] c = stepCost.get(k);
+            int b = e.addVariable("dso.B[" + k + "]", 0, c[3]);
+            int s = e.addVariable("dso.S[" + k + "]", 0, c[4]);
+            int v = e.addVariable("dso.V[" + k + "]", 0, Math.min(c[3], c[4]));
+            o2.add(b, c[0]); o2.add(s, c[1]); o2.add(v, c[2]);
+            LinearExpr d = new LinearExpr(), su = new LinearExpr();
+            for (int[] bs : en.getValue()) { d.add(map[bs[0]], 1); su.add(map[bs[1]], 1); }
+            d.add(b, -1); d.add(v, -1); su.add(s, -1); su.add(v, -1);
+            e.addEquality("dso.deficit[" + k + "]", d, 0);
+            e.addEquality("dso.surplus[" + k + "]", su, 0);
+        }
+        e.addObjective(o2);
+        return e;
+    }
+
+    /**
+     * Experiment: in each equality row, one column that appears in no other row is eliminated,
+     * x = (b − Σ a_j x_j)/a_x, its bounds becoming the row's range and its cost moved onto the row's other columns.
+     */
+    static ConvexModel slackColumns(ConvexModel lp) {
+        int n = lp.variableCount();
+        int[] rowsOf = new int[n];
+        for (ConvexModel.Row r : lp.rows()) for (int v : r.vars()) rowsOf[v]++;
+        double[] oc = new double[n];
+        LinearExpr ob = lp.linearObjective();
+        for (int k = 0; k < ob.termCount(); k++) oc[ob.var(k)] += ob.coef(k);
+        double constant = ob.constant();
+        ConvexModel e = new ConvexModel();
+        for (int v = 0; v < n; v++) e.addVariable(lp.varName(v), lp.lowerBound(v), lp.upperBound(v));
+        int eliminated = 0;
+        String prefer = System.getProperty("slackPrefer", "P_buy");
+        for (ConvexModel.Row r : lp.rows()) {
+            int pick = -1;
+            if (r.lb() == r.ub()) {
+                for (int k = 0; k < r.vars().length; k++) {
+                    int v = r.vars()[k];
+                    if (rowsOf[v] == 1 && Double.isFinite(lp.lowerBound(v)) && Double.isFinite(lp.upperBound(v))
+                            && (pick < 0 || lp.varName(v).contains(prefer))) pick = k;
+                }
+            }
+            LinearExpr x = new LinearExpr();
+            if (pick < 0) {
+                for (int k = 0; k < r.vars().length; k++) x.add(r.vars()[k], r.coefs()[k]);
+                e.addConstraint(r.name(), x, r.lb(), r.ub());
+                continue;
+            }
+            int v = r.vars()[pick];
+            double a = r.coefs()[pick], b = r.lb();
+            // a·v = b − rest, v ∈ [l, u]  →  rest ∈ [b − a·u, b − a·l] (a > 0) or swapped
+            for (int k = 0; k < r.vars().length; k++) if (k != pick) x.add(r.vars()[k], r.coefs()[k]);
+            double lo = a > 0 ? b - a * lp.upperBound(v) : b - a * lp.lowerBound(v);
+            double hi = a > 0 ? b - a * lp.lowerBound(v) : b - a * lp.upperBound(v);
+            e.addConstraint(r.name(), x, lo, hi);
+            // cost c·v = c/a·(b − rest)
+            double c = oc[v];
+            oc[v] = 0;
+            constant += c / a * b;
+            for (int k = 0; k < r.vars().length; k++) if (k != pick) oc[r.vars()[k]] -= c / a * r.coefs()[k];
+            e.setBounds(v, 0, 0);
+            eliminated++;
+        }
+        LinearExpr o2 = LinearExpr.constant(constant);
+        for (int v = 0; v < n; v++) if (oc[v] != 0) o2.add(v, oc[v]);
+        e.addObjective(o2);
+        System.out.println("slack columns eliminated: " + eliminated);
+        return e;
     }
 
     static void stats(ConvexModel m) {

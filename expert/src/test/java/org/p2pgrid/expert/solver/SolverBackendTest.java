@@ -157,6 +157,69 @@ class SolverBackendTest {
         assertEquals(1.5, s.x()[x], 0.26); // h = 0.5: within a segment of the exact optimum
     }
 
+    /**
+     * Substituting l + Σ δ for each objective square's variable (what {@link OrToolsLpBackend#solve} does) is
+     * exact: same LP optimum, and the recovered point satisfies every row of the unsubstituted LP. Random
+     * models with squared variables in several rows, in the linear objective, squared twice, or fixed.
+     */
+    @Test
+    void segmentSumSubstitutionIsExact() {
+        Random rnd = new Random(11);
+        for (int trial = 0; trial < 25; trial++) {
+            ConvexModel m = new ConvexModel();
+            int n = 5;
+            for (int v = 0; v < n; v++) {
+                double lo = -rnd.nextDouble() * 4;
+                double hi = v == 4 && trial % 5 == 0 ? lo : rnd.nextDouble() * 4; // sometimes a fixed variable
+                int x = m.addVariable("x[" + v + "]", lo, hi);
+                m.addQuadraticObjective(x, 0.1 + rnd.nextDouble());
+                if (v == 0) {
+                    m.addQuadraticObjective(x, 0.5); // squared twice: the second link becomes a row over both segment sets
+                }
+                m.addObjective(LinearExpr.of(x, rnd.nextGaussian()));
+            }
+            int free = m.addVariable("y", -10, 10);
+            m.addObjective(LinearExpr.of(free, 0.3));
+            for (int r = 0; r < 3; r++) {
+                LinearExpr e = new LinearExpr().add(free, rnd.nextDouble());
+                for (int v = 0; v < n; v++) {
+                    e.add(v, rnd.nextGaussian());
+                }
+                if (r == 0) {
+                    m.addEquality("eq", e, rnd.nextGaussian());
+                } else {
+                    m.addConstraint("range[" + r + "]", e, -1 - rnd.nextDouble(), 1 + rnd.nextDouble());
+                }
+            }
+            Linearizer.Result lin = Linearizer.linearize(m, SolveOptions.defaults().withSquareSegments(4));
+            Linearizer.Substituted sub = Linearizer.substituteSegmentSums(lin);
+            assertEquals(lin.model().rows().size() - sub.substituted().size(), sub.model().rows().size());
+            Solution plain = highs.solveLinear(lin.model(), SolveOptions.defaults(), true);
+            Solution fewer = highs.solveLinear(sub.model(), SolveOptions.defaults(), true);
+            assertEquals(plain.status(), fewer.status(), "trial " + trial);
+            if (!plain.isOptimal()) {
+                continue;
+            }
+            assertEquals(plain.objective(), fewer.objective(), 1e-7 * (1 + Math.abs(plain.objective())), "trial " + trial);
+            double[] x = sub.recover(fewer.x());
+            assertEquals(plain.objective(), lin.model().objectiveValue(x), 1e-7 * (1 + Math.abs(plain.objective())));
+            for (ConvexModel.Row row : lin.model().rows()) {
+                double a = 0;
+                for (int k = 0; k < row.vars().length; k++) {
+                    a += row.coefs()[k] * x[row.vars()[k]];
+                }
+                assertTrue(a >= row.lb() - 1e-7 && a <= row.ub() + 1e-7, "trial " + trial + ": " + row.name() + " = " + a
+                        + " outside [" + row.lb() + ", " + row.ub() + "]");
+            }
+            for (int v = 0; v < lin.model().variableCount(); v++) {
+                assertTrue(x[v] >= lin.model().lowerBound(v) - 1e-7 && x[v] <= lin.model().upperBound(v) + 1e-7,
+                        lin.model().varName(v) + " = " + x[v]);
+            }
+            Solution viaBackend = highs.solve(m, SolveOptions.defaults().withSquareSegments(4));
+            assertEquals(m.objectiveValue(x), viaBackend.objective(), 1e-6 * (1 + Math.abs(viaBackend.objective())));
+        }
+    }
+
     @Test
     void randomQpsRespectTheBound() {
         Random rnd = new Random(5);
