@@ -21,10 +21,13 @@ import org.p2pgrid.expert.model.ConvexModel;
 import org.p2pgrid.expert.model.LinearExpr;
 
 /**
- * LP backend on Google OR-Tools' {@link MPSolver} API (never the model-proto path, which silently
- * drops quadratic objective terms for HiGHS): the model is linearised by {@link Linearizer} and solved
- * by HiGHS' simplex ({@code HIGHS_LP}), falling back to CLP and then GLOP when a solver is not
- * available or reports numerical trouble.
+ * LP backend on Google OR-Tools: the model is linearised by {@link Linearizer} and solved by HiGHS'
+ * simplex ({@code HIGHS_LP}), falling back to CLP and then GLOP when a solver is not available or reports
+ * numerical trouble. HiGHS gets the model as one {@link MPModelProto} through
+ * {@link MPSolver#solveWithProto} — only ever a linear one (that path silently drops quadratic objective
+ * terms for HiGHS; {@link #solveLinear} refuses them): on the DSO's N = 300 stage-1 LP it cost 15–20 % less
+ * CPU than building the model call by call on an {@link MPSolver}, which OR-Tools then copies into a proto
+ * for HiGHS anyway (benchmarks/RESULTS.md, "Expert DSO solve", session 5). CLP and GLOP use {@link MPSolver}.
  *
  * <p>Native libraries are loaded once per JVM. Each call builds its own {@link MPSolver} and deletes
  * it afterwards, so calls may run concurrently. Solver output is suppressed unless
@@ -259,6 +262,9 @@ public final class OrToolsLpBackend implements SolverBackend {
     }
 
     private Solution solveWith(String id, ConvexModel lp, SolveOptions options, long start) {
+        if (id.equals("HIGHS_LP")) {
+            return solveHighsWithProto(lp, options, start);
+        }
         MPSolver solver = MPSolver.createSolver(id);
         if (solver == null) {
             return null;
@@ -345,6 +351,77 @@ public final class OrToolsLpBackend implements SolverBackend {
         } finally {
             solver.delete();
         }
+    }
+
+    /** HiGHS through one model proto each way (no {@link MPSolver} object: no per-entry JNI calls, no second copy). */
+    private Solution solveHighsWithProto(ConvexModel lp, SolveOptions options, long start) {
+        String id = "HIGHS_LP";
+        String backend = "ortools-" + id;
+        int n = lp.variableCount();
+        double[] coef = new double[n];
+        LinearExpr obj = lp.linearObjective();
+        for (int k = 0; k < obj.termCount(); k++) {
+            coef[obj.var(k)] += obj.coef(k);
+        }
+        MPModelProto.Builder model = MPModelProto.newBuilder().setObjectiveOffset(obj.constant()).setMaximize(false);
+        for (int v = 0; v < n; v++) {
+            model.addVariable(MPVariableProto.newBuilder().setLowerBound(lp.lowerBound(v)).setUpperBound(lp.upperBound(v))
+                    .setObjectiveCoefficient(coef[v]));
+        }
+        for (ConvexModel.Row row : lp.rows()) {
+            MPConstraintProto.Builder c = MPConstraintProto.newBuilder().setLowerBound(row.lb()).setUpperBound(row.ub());
+            for (int k = 0; k < row.vars().length; k++) {
+                c.addVarIndex(row.vars()[k]).addCoefficient(row.coefs()[k]);
+            }
+            model.addConstraint(c);
+        }
+        MPModelRequest request = MPModelRequest.newBuilder().setModel(model)
+                .setSolverType(MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
+                .setEnableInternalSolverOutput(options.solverOutput())
+                .setSolverTimeLimitSeconds(options.timeLimitSeconds())
+                .setSolverSpecificParameters((options.solverOutput() ? "" : "output_flag=false\nlog_to_console=false\n")
+                        + highsParameterString)
+                .build();
+        long transferred = System.nanoTime();
+        MPSolutionResponse response = MPSolver.solveWithProto(request);
+        if (response.getStatus() == MPSolverResponseStatus.MPSOLVER_SOLVER_TYPE_UNAVAILABLE) {
+            return null; // not in this build: the next solver of the chain
+        }
+        if (Boolean.getBoolean("p2pgrid.solver.trace")) {
+            System.out.printf("%s (proto): build %.3f s, solve %.3f s, %s%n", id, (transferred - start) * 1e-9,
+                    (System.nanoTime() - transferred) * 1e-9, response.getStatus());
+        }
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        String said = response.getStatusStr().isBlank() ? "" : " (" + response.getStatusStr() + ")";
+        return switch (response.getStatus()) {
+            case MPSOLVER_OPTIMAL -> {
+                if (response.getVariableValueCount() != n) {
+                    yield Solution.failed(Solution.Status.NUMERICAL_TROUBLE, "NUMERICAL_TROUBLE: " + id + " said OPTIMAL but "
+                            + "returned " + response.getVariableValueCount() + " of " + n + " values", seconds, backend);
+                }
+                double[] x = new double[n];
+                for (int v = 0; v < n; v++) {
+                    x[v] = response.getVariableValue(v);
+                }
+                yield new Solution(Solution.Status.OPTIMAL, "OPTIMAL", lp.objectiveValue(x), x, seconds, backend, 0);
+            }
+            case MPSOLVER_INFEASIBLE -> Solution.failed(Solution.Status.INFEASIBLE, "INFEASIBLE" + said, seconds, backend);
+            case MPSOLVER_UNBOUNDED -> Solution.failed(Solution.Status.UNBOUNDED, "UNBOUNDED" + said, seconds, backend);
+            case MPSOLVER_MODEL_INVALID_SOLVER_PARAMETERS ->
+                // the constructor's check makes this unreachable, unless HiGHS takes each option alone but not together
+                    throw new IllegalArgumentException(id + " rejected the HiGHS options " + highsOptions + said);
+            case MPSOLVER_MODEL_INVALID, MPSOLVER_ABNORMAL -> Solution.failed(Solution.Status.NUMERICAL_TROUBLE,
+                    "NUMERICAL_TROUBLE: " + id + " returned " + response.getStatus() + said + ". Likely cause: coefficients of "
+                    + "very different magnitudes (check units: kW vs p.u., CNY/kWh vs CNY/MWh) or huge bounds used as "
+                    + "'infinity'", seconds, backend);
+            default -> seconds >= options.timeLimitSeconds() * 0.95
+                    ? Solution.failed(Solution.Status.TIME_LIMIT, "TIME_LIMIT: " + id + " stopped at the time limit of "
+                            + options.timeLimitSeconds() + " s before proving optimality; raise the limit or shrink "
+                            + "the model (fewer linearisation segments, shorter horizon)", seconds, backend)
+                    : Solution.failed(Solution.Status.NOT_SOLVED, "NOT_SOLVED: " + id + " stopped with status "
+                            + response.getStatus() + said + " after " + seconds + " s without an optimal solution", seconds,
+                            backend);
+        };
     }
 
     private static double clampInf(double v, double inf) {

@@ -196,6 +196,40 @@ public final class DsoSolveExperiment {
             System.out.println("free variables by name pattern: " + freeByName);
         }
         stats(lp);
+        if (Boolean.getBoolean("proto")) { // the same LP through MPSolver.solveWithProto (one JNI call each way)
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
+                int n = lp.variableCount();
+                double[] coef = new double[n];
+                LinearExpr obj = lp.linearObjective();
+                for (int k = 0; k < obj.termCount(); k++) coef[obj.var(k)] += obj.coef(k);
+                com.google.ortools.linearsolver.MPModelProto.Builder mb = com.google.ortools.linearsolver.MPModelProto.newBuilder();
+                for (int v = 0; v < n; v++) {
+                    mb.addVariable(com.google.ortools.linearsolver.MPVariableProto.newBuilder()
+                            .setLowerBound(lp.lowerBound(v)).setUpperBound(lp.upperBound(v)).setObjectiveCoefficient(coef[v]));
+                }
+                for (ConvexModel.Row row : lp.rows()) {
+                    com.google.ortools.linearsolver.MPConstraintProto.Builder cb = com.google.ortools.linearsolver.MPConstraintProto.newBuilder()
+                            .setLowerBound(row.lb()).setUpperBound(row.ub());
+                    for (int k = 0; k < row.vars().length; k++) cb.addVarIndex(row.vars()[k]).addCoefficient(row.coefs()[k]);
+                    mb.addConstraint(cb);
+                }
+                mb.setObjectiveOffset(obj.constant());
+                com.google.ortools.linearsolver.MPModelRequest req = com.google.ortools.linearsolver.MPModelRequest.newBuilder()
+                        .setModel(mb).setSolverType(com.google.ortools.linearsolver.MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
+                        .setSolverSpecificParameters("output_flag=false\n" + params).setSolverTimeLimitSeconds(600).build();
+                long t1 = System.nanoTime(), c1 = mx.getCurrentThreadCpuTime();
+                com.google.ortools.linearsolver.MPSolutionResponse resp = MPSolver.solveWithProto(req);
+                long t2 = System.nanoTime(), c2 = mx.getCurrentThreadCpuTime();
+                double[] x = new double[n];
+                for (int v = 0; v < n; v++) x[v] = resp.getVariableValue(v);
+                long t3 = System.nanoTime(), c3 = mx.getCurrentThreadCpuTime();
+                System.out.printf("proto rep %d: build %.3f s (cpu %.3f), solve %.3f s (cpu %.3f), read %.3f s, %s, obj %.9f, check %.9f%n", r,
+                        (t1 - t0) * 1e-9, (c1 - c0) * 1e-9, (t2 - t1) * 1e-9, (c2 - c1) * 1e-9, (t3 - t2) * 1e-9,
+                        resp.getStatus(), resp.getObjectiveValue(), lp.objectiveValue(x));
+            }
+        }
         for (int r = 0; r < reps; r++) {
             MPSolver solver = MPSolver.createSolver(System.getProperty("solver", "HIGHS_LP"));
             if (!params.isEmpty()) {

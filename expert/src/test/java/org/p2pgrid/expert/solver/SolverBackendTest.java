@@ -220,6 +220,33 @@ class SolverBackendTest {
         }
     }
 
+    /** A solve stopped by the time limit is a TIME_LIMIT result with advice, not an exception or a point. */
+    @Test
+    void timeLimitIsAnExplainedResult() {
+        Random rnd = new Random(3);
+        ConvexModel m = new ConvexModel();
+        int n = 600;
+        LinearExpr cost = new LinearExpr();
+        for (int v = 0; v < n; v++) {
+            m.addVariable("x[" + v + "]", 0, 1 + rnd.nextDouble());
+            cost.add(v, -rnd.nextDouble());
+        }
+        for (int r = 0; r < 400; r++) {
+            LinearExpr e = new LinearExpr();
+            for (int v = 0; v < n; v++) {
+                e.add(v, rnd.nextDouble());
+            }
+            m.addConstraint("cap[" + r + "]", e, -INF, 50 + rnd.nextDouble() * 50);
+        }
+        m.addObjective(cost);
+        Solution s = new OrToolsLpBackend(List.of("HIGHS_LP")).solve(m, SolveOptions.defaults().withTimeLimitSeconds(1e-6));
+        assertEquals(Solution.Status.TIME_LIMIT, s.status(), s::toString);
+        assertTrue(s.explanation().contains("time limit"), s.explanation());
+        assertEquals(0, s.x().length);
+        Solution full = new OrToolsLpBackend(List.of("HIGHS_LP")).solve(m);
+        assertEquals(Solution.Status.OPTIMAL, full.status(), full::toString);
+    }
+
     @Test
     void randomQpsRespectTheBound() {
         Random rnd = new Random(5);
