@@ -65,7 +65,7 @@ public interface RolloutBackend {
 
     /**
      * The one-JVM backend: W local worlds; the prosumer actors per world or shared by all worlds, as
-     * {@code policy-actors} says.
+     * {@code policy-actors} says; all on {@link RuntimeSettings#ROLLOUT_DISPATCHER} (one thread per core).
      */
     static RolloutBackend local() {
         return (ctx, c) -> {
@@ -78,7 +78,8 @@ public interface RolloutBackend {
             if (perNode) {
                 for (int i = 0; i < agents; i++) {
                     ActorRef<ProsumerActor.Command> ref = ctx.spawn(ProsumerActor.createBatching(i,
-                            c.initial().version(), c.initial().perAgent().get(i)), "prosumer-" + i);
+                            c.initial().version(), c.initial().perAgent().get(i)), "prosumer-" + i,
+                            RuntimeSettings.rolloutDispatcher());
                     ctx.watch(ref);
                     shared.add(ref);
                 }
@@ -91,7 +92,8 @@ public interface RolloutBackend {
                 } else {
                     for (int i = 0; i < agents; i++) {
                         ActorRef<ProsumerActor.Command> ref = ctx.spawn(ProsumerActor.create(i, c.initial().version(),
-                                c.initial().perAgent().get(i)), "world-" + k + "-prosumer-" + i);
+                                c.initial().perAgent().get(i)), "world-" + k + "-prosumer-" + i,
+                                RuntimeSettings.rolloutDispatcher());
                         ctx.watch(ref);
                         prosumers.add(ref);
                     }
@@ -100,7 +102,7 @@ public interface RolloutBackend {
                 ActorRef<WorldActor.Command> world = ctx.spawn(WorldActor.create(new WorldActor.Setup(k, c.scenario(),
                         List.copyOf(prosumers), c.replay(), c.experts(), c.events(), c.config().seed(),
                         c.labelling() ? c.config().labels().everySteps() : 0, c.settings().maxUnackedTransitions(),
-                        c.settings().askTimeout())), "world-" + k);
+                        c.settings().askTimeout())), "world-" + k, RuntimeSettings.rolloutDispatcher());
                 ctx.watch(world);
                 worlds.add(world);
             }

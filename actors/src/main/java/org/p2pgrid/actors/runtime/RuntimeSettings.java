@@ -3,6 +3,7 @@ package org.p2pgrid.actors.runtime;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,13 @@ public record RuntimeSettings(int worlds, int expertWorkers, int weightsEveryUpd
                               Duration askTimeout, int learnerLagEpisodes, int labelLagEpisodes, Duration setupTimeout,
                               Duration labelWaitTimeout, PolicyPlacement policyActors) {
     public static final String PATH = "p2pgrid.runtime";
+    /** Config path of the dispatcher the one-JVM runtime's worlds and prosumer actors run on (reference.conf). */
+    public static final String ROLLOUT_DISPATCHER = PATH + ".rollout-dispatcher";
+
+    /** Spawn props putting a world or prosumer actor on {@link #ROLLOUT_DISPATCHER}. */
+    public static DispatcherSelector rolloutDispatcher() {
+        return DispatcherSelector.fromConfig(ROLLOUT_DISPATCHER);
+    }
 
     public RuntimeSettings {
         check(worlds >= 1, "worlds", worlds, ">= 1");

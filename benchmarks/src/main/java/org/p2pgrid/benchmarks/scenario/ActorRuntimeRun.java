@@ -161,7 +161,8 @@ public final class ActorRuntimeRun {
             List<ActorRef<ProsumerActor.Command>> shared = new ArrayList<>();
             if (placement == PolicyPlacement.PER_NODE) {
                 for (int i = 0; i < agents; i++) {
-                    shared.add(ctx.spawn(ProsumerActor.createBatching(i, 0, versions.get(0).get(i)), "p" + i));
+                    shared.add(ctx.spawn(ProsumerActor.createBatching(i, 0, versions.get(0).get(i)), "p" + i,
+                            RuntimeSettings.rolloutDispatcher()));
                 }
                 all.addAll(shared);
             }
@@ -171,13 +172,15 @@ public final class ActorRuntimeRun {
                     ps.addAll(shared);
                 } else {
                     for (int i = 0; i < agents; i++) {
-                        ps.add(ctx.spawn(ProsumerActor.create(i, 0, versions.get(0).get(i)), "w" + k + "-p" + i));
+                        ps.add(ctx.spawn(ProsumerActor.create(i, 0, versions.get(0).get(i)), "w" + k + "-p" + i,
+                                RuntimeSettings.rolloutDispatcher()));
                     }
                     all.addAll(ps);
                 }
                 // no labelling: the expert pool is not part of this measurement
                 ws.add(ctx.spawn(WorldActor.create(new WorldActor.Setup(k, scenario, List.copyOf(ps), replay, null,
-                        events, 1, 0, rs.maxUnackedTransitions(), rs.askTimeout())), "world-" + k));
+                        events, 1, 0, rs.maxUnackedTransitions(), rs.askTimeout())), "world-" + k,
+                        RuntimeSettings.rolloutDispatcher()));
             }
             List<Integer> days = DataSplit.days(DataSplit.Split.TRAINING);
             timers.startTimerWithFixedDelay(Tick.BROADCAST, Duration.ofMillis(broadcastMs));

@@ -99,6 +99,73 @@ class ActorSnapshotTest {
         assertClose(reference(w, one, null), batched.decide(new float[][] {one}, new float[1][], 1)[0], "batch of 1");
     }
 
+    /**
+     * Every kernel (the vectorised trunk, the multi-row head passes of 8/6/4/2/1 rows) keeps each
+     * output's sum in input order without FMA, so act and sample must give the very floats of a plain
+     * in-order loop — not merely close ones. k from 1 to 6 makes 2k (both heads) and k (the mean head)
+     * take every pass size; ReLU as the snapshot does it (−0 stays −0).
+     */
+    @ParameterizedTest(name = "obsDim {0}, hidden {1}")
+    @CsvSource({"10, 1", "10, 7", "10, 32", "11, 64", "10, 256", "3, 256"})
+    void kernelsGiveThePlainLoopsFloatsExactly(int obsDim, int hidden) {
+        for (int k = 1; k <= 6; k++) {
+            SplittableRandom rng = new SplittableRandom(5 + obsDim * 1000L + hidden * 10L + k);
+            float[] lo = new float[k];
+            float[] hi = new float[k];
+            for (int j = 0; j < k; j++) {
+                lo[j] = (float) (rng.nextDouble() * 40 - 30);
+                hi[j] = lo[j] + 1 + (float) (rng.nextDouble() * 60);
+            }
+            ActorSnapshot.Weights w = new ActorSnapshot.Weights(2, obsDim, uniform(rng, hidden * obsDim, obsDim),
+                    uniform(rng, hidden, obsDim), uniform(rng, hidden * hidden, hidden), uniform(rng, hidden, hidden),
+                    uniform(rng, k * hidden, hidden), uniform(rng, k, hidden), uniform(rng, k * hidden, hidden),
+                    uniform(rng, k, hidden), -5f, 1f, lo, hi);
+            ActorSnapshot snap = new ActorSnapshot(w);
+            for (int r = 0; r < 300; r++) { // enough calls that C2 compiles (and vectorises) the loops within the test
+                float[] o = new float[obsDim];
+                for (int i = 0; i < obsDim; i++) {
+                    o[i] = (float) (rng.nextDouble() * 6 - 3);
+                }
+                float[] eps = new float[k];
+                for (int j = 0; j < k; j++) {
+                    eps[j] = (float) GaussianActors.gaussian(rng);
+                }
+                assertArrayEquals(plainLoop(w, o, null), snap.act(o), 0f, "act, k " + k + ", row " + r);
+                assertArrayEquals(plainLoop(w, o, eps), snap.sample(o, eps), 0f, "sample, k " + k + ", row " + r);
+            }
+        }
+    }
+
+    /** {@link #reference} with ReLU exactly as the snapshot's (v &lt; 0 ? 0 : v) and its float expressions. */
+    private static float[] plainLoop(ActorSnapshot.Weights w, float[] o, float[] eps) {
+        int h = w.hidden();
+        int k = w.actionCount();
+        float[] h1 = snapshotRelu(matVec(w.l1W(), w.l1b(), o, h, w.obsDim()));
+        float[] h2 = snapshotRelu(matVec(w.l2W(), w.l2b(), h1, h, h));
+        float[] mu = matVec(w.muW(), w.muB(), h2, k, h);
+        float[] ls = matVec(w.logStdW(), w.logStdB(), h2, k, h);
+        float[] a = new float[k];
+        for (int j = 0; j < k; j++) {
+            float mid = (w.hi()[j] + w.lo()[j]) * 0.5f;
+            float half = (w.hi()[j] - w.lo()[j]) * 0.5f;
+            if (eps == null) {
+                a[j] = mid + half * (float) Math.tanh(mu[j]);
+            } else {
+                float logStd = Math.min(Math.max(ls[j], w.logStdMin()), w.logStdMax());
+                float u = eps[j] * (float) Math.exp(logStd) + mu[j];
+                a[j] = (float) Math.tanh(u) * half + mid;
+            }
+        }
+        return a;
+    }
+
+    private static float[] snapshotRelu(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] < 0 ? 0f : v[i];
+        }
+        return v;
+    }
+
     /** Snapshots of one Weights share its layout but not their scratch buffers. */
     @org.junit.jupiter.api.Test
     void snapshotsOfTheSameWeightsDecideIndependently() {
