@@ -59,8 +59,29 @@ public final class OrToolsLpBackend implements SolverBackend {
     public static final Map<String, String> DEFAULT_HIGHS_OPTIONS =
             Map.of("dual_simplex_cost_perturbation_multiplier", "5");
 
-    /** Set by this backend from {@link SolveOptions}: overriding them by option would be silently undone. */
-    private static final Set<String> RESERVED_OPTIONS = Set.of("time_limit", "output_flag", "log_to_console");
+    /**
+     * LPs with at least this many rows go to HiGHS' parallel dual simplex (SIP, {@code simplex_strategy=2,
+     * parallel=on}) when no other HiGHS solve is running in this JVM — it follows the serial solver's path
+     * exactly (same iterations, same optimum) and spreads each iteration's linear algebra over the cores. Measured
+     * on the DSO's stage-1 LP (2 cores): N = 300 (75 k rows) 12.4–14.3 s vs 18.2 s HiGHS time, N = 100 (25 k)
+     * −10 %, N = 20 (5 k) slower (benchmarks/RESULTS.md "Expert DSO solve", session 5). A solve that starts
+     * while another runs (expert workers labelling in parallel) stays serial: the cores are busy already.
+     */
+    public static final int PARALLEL_MIN_ROWS = 20_000;
+
+    /**
+     * HiGHS' {@code threads} for every solve, = cores. HiGHS sizes a thread pool per calling thread at its first
+     * solve (its default here: one thread, no parallelism) and fails a later solve on that thread that asks for
+     * another size, so every solve and the option check pass the same value.
+     */
+    static final int HIGHS_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final java.util.concurrent.atomic.AtomicInteger HIGHS_SOLVES_RUNNING =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** Solves that went to the parallel simplex (for tests and traces). */
+    static final java.util.concurrent.atomic.AtomicLong PARALLEL_SOLVES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Set by this backend (from {@link SolveOptions}, or as above): overriding them by option would be undone. */
+    private static final Set<String> RESERVED_OPTIONS = Set.of("time_limit", "output_flag", "log_to_console", "threads");
     private static final Pattern OPTION_NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern OPTION_VALUE = Pattern.compile("[^\\s,=#]+");
     private static final Set<String> ACCEPTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -136,8 +157,8 @@ public final class OrToolsLpBackend implements SolverBackend {
                         + "digits and '_' as in HiGHS' option list");
             }
             if (RESERVED_OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("HiGHS option '" + name + "' is set from SolveOptions "
-                        + "(timeLimitSeconds, solverOutput); it cannot be passed as a HiGHS option");
+                throw new IllegalArgumentException("HiGHS option '" + name + "' is set by the backend (time_limit, "
+                        + "output_flag, log_to_console from SolveOptions; threads = cores); it cannot be passed as a HiGHS option");
             }
             // OR-Tools splits the string on ',', ' ', '=' and '\n' and skips lines starting with '#':
             // such a value would reach HiGHS as something else.
@@ -177,7 +198,7 @@ public final class OrToolsLpBackend implements SolverBackend {
         MPSolutionResponse r = MPSolver.solveWithProto(MPModelRequest.newBuilder().setModel(lp)
                 .setSolverType(MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
                 // output_flag first: HiGHS would print its complaint to native stdout as well
-                .setSolverSpecificParameters("output_flag=false\n" + parameters).build());
+                .setSolverSpecificParameters("output_flag=false\nthreads=" + HIGHS_THREADS + "\n" + parameters).build());
         return r.getStatus() == MPSolverResponseStatus.MPSOLVER_MODEL_INVALID_SOLVER_PARAMETERS
                 ? (r.getStatusStr().isBlank() ? "status MODEL_INVALID_SOLVER_PARAMETERS" : r.getStatusStr())
                 : null;
@@ -375,21 +396,33 @@ public final class OrToolsLpBackend implements SolverBackend {
             }
             model.addConstraint(c);
         }
+        boolean parallel = HIGHS_SOLVES_RUNNING.incrementAndGet() == 1 && HIGHS_THREADS > 1
+                && lp.rows().size() >= PARALLEL_MIN_ROWS
+                && !highsOptions.containsKey("simplex_strategy") && !highsOptions.containsKey("parallel");
+        if (parallel) {
+            PARALLEL_SOLVES.incrementAndGet();
+        }
         MPModelRequest request = MPModelRequest.newBuilder().setModel(model)
                 .setSolverType(MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
                 .setEnableInternalSolverOutput(options.solverOutput())
                 .setSolverTimeLimitSeconds(options.timeLimitSeconds())
                 .setSolverSpecificParameters((options.solverOutput() ? "" : "output_flag=false\nlog_to_console=false\n")
+                        + "threads=" + HIGHS_THREADS + "\n" + (parallel ? "simplex_strategy=2\nparallel=on\n" : "")
                         + highsParameterString)
                 .build();
         long transferred = System.nanoTime();
-        MPSolutionResponse response = MPSolver.solveWithProto(request);
+        MPSolutionResponse response;
+        try {
+            response = MPSolver.solveWithProto(request);
+        } finally {
+            HIGHS_SOLVES_RUNNING.decrementAndGet();
+        }
         if (response.getStatus() == MPSolverResponseStatus.MPSOLVER_SOLVER_TYPE_UNAVAILABLE) {
             return null; // not in this build: the next solver of the chain
         }
         if (Boolean.getBoolean("p2pgrid.solver.trace")) {
-            System.out.printf("%s (proto): build %.3f s, solve %.3f s, %s%n", id, (transferred - start) * 1e-9,
-                    (System.nanoTime() - transferred) * 1e-9, response.getStatus());
+            System.out.printf("%s (proto%s): build %.3f s, solve %.3f s, %s%n", id, parallel ? ", parallel" : "",
+                    (transferred - start) * 1e-9, (System.nanoTime() - transferred) * 1e-9, response.getStatus());
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         String said = response.getStatusStr().isBlank() ? "" : " (" + response.getStatusStr() + ")";

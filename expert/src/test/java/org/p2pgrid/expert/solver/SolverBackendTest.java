@@ -220,6 +220,50 @@ class SolverBackendTest {
         }
     }
 
+    /**
+     * An LP of {@link OrToolsLpBackend#PARALLEL_MIN_ROWS} rows or more goes to HiGHS' parallel simplex (on a
+     * machine with more than one core) and reaches the serial solver's optimum; a configured simplex_strategy keeps
+     * it serial. Storage over a horizon: buy at varying prices to meet a load, store with losses.
+     */
+    @Test
+    void largeLpsUseTheParallelSimplexWithTheSameOptimum() {
+        int steps = OrToolsLpBackend.PARALLEL_MIN_ROWS / 2 + 10;
+        Random rnd = new Random(17);
+        ConvexModel m = new ConvexModel();
+        LinearExpr cost = new LinearExpr();
+        int prev = -1;
+        for (int k = 0; k < steps; k++) {
+            int buy = m.addVariable("buy[" + k + "]", 0, 10);
+            int soc = m.addVariable("soc[" + k + "]", 0, 20);
+            int out = m.addVariable("out[" + k + "]", 0, 5);
+            cost.add(buy, 0.1 + rnd.nextDouble());
+            // soc[k] = soc[k-1] + 0.95·(buy − load − ...) ... : two rows per step
+            LinearExpr dyn = new LinearExpr().add(soc, 1).add(out, 1.05);
+            if (prev >= 0) {
+                dyn.add(prev, -1);
+            }
+            m.addEquality("dyn[" + k + "]", dyn.add(buy, -0.95), 0);
+            m.addConstraint("load[" + k + "]", new LinearExpr().add(out, 1), 1 + rnd.nextDouble() * 3, INF);
+            prev = soc;
+        }
+        m.addObjective(cost);
+        long before = OrToolsLpBackend.PARALLEL_SOLVES.get();
+        Solution auto = new OrToolsLpBackend(List.of("HIGHS_LP")).solve(m);
+        if (OrToolsLpBackend.HIGHS_THREADS > 1) {
+            assertEquals(before + 1, OrToolsLpBackend.PARALLEL_SOLVES.get(), "the large LP went to the parallel simplex");
+        }
+        Solution serial = new OrToolsLpBackend(List.of("HIGHS_LP"), Map.of("simplex_strategy", "1")).solve(m);
+        assertEquals(before + (OrToolsLpBackend.HIGHS_THREADS > 1 ? 1 : 0), OrToolsLpBackend.PARALLEL_SOLVES.get(),
+                "a configured simplex_strategy stays as configured");
+        assertEquals(Solution.Status.OPTIMAL, auto.status(), auto::toString);
+        assertEquals(Solution.Status.OPTIMAL, serial.status(), serial::toString);
+        assertEquals(serial.objective(), auto.objective(), 1e-9 * Math.abs(serial.objective()));
+        Solution small = new OrToolsLpBackend(List.of("HIGHS_LP")).solve(handLp());
+        assertEquals(-4, small.objective(), 1e-9);
+        assertEquals(before + (OrToolsLpBackend.HIGHS_THREADS > 1 ? 1 : 0), OrToolsLpBackend.PARALLEL_SOLVES.get(),
+                "a small LP stays serial");
+    }
+
     /** A solve stopped by the time limit is a TIME_LIMIT result with advice, not an exception or a point. */
     @Test
     void timeLimitIsAnExplainedResult() {
