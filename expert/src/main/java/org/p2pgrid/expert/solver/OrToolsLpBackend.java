@@ -399,20 +399,21 @@ public final class OrToolsLpBackend implements SolverBackend {
         boolean parallel = HIGHS_SOLVES_RUNNING.incrementAndGet() == 1 && HIGHS_THREADS > 1
                 && lp.rows().size() >= PARALLEL_MIN_ROWS
                 && !highsOptions.containsKey("simplex_strategy") && !highsOptions.containsKey("parallel");
-        if (parallel) {
-            PARALLEL_SOLVES.incrementAndGet();
-        }
-        MPModelRequest request = MPModelRequest.newBuilder().setModel(model)
-                .setSolverType(MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
-                .setEnableInternalSolverOutput(options.solverOutput())
-                .setSolverTimeLimitSeconds(options.timeLimitSeconds())
-                .setSolverSpecificParameters((options.solverOutput() ? "" : "output_flag=false\nlog_to_console=false\n")
-                        + "threads=" + HIGHS_THREADS + "\n" + (parallel ? "simplex_strategy=2\nparallel=on\n" : "")
-                        + highsParameterString)
-                .build();
-        long transferred = System.nanoTime();
+        long transferred;
         MPSolutionResponse response;
-        try {
+        try { // the count of running solves is back down however this ends
+            if (parallel) {
+                PARALLEL_SOLVES.incrementAndGet();
+            }
+            MPModelRequest request = MPModelRequest.newBuilder().setModel(model)
+                    .setSolverType(MPModelRequest.SolverType.HIGHS_LINEAR_PROGRAMMING)
+                    .setEnableInternalSolverOutput(options.solverOutput())
+                    .setSolverTimeLimitSeconds(options.timeLimitSeconds())
+                    .setSolverSpecificParameters((options.solverOutput() ? "" : "output_flag=false\nlog_to_console=false\n")
+                            + "threads=" + HIGHS_THREADS + "\n" + (parallel ? "simplex_strategy=2\nparallel=on\n" : "")
+                            + highsParameterString)
+                    .build();
+            transferred = System.nanoTime();
             response = MPSolver.solveWithProto(request);
         } finally {
             HIGHS_SOLVES_RUNNING.decrementAndGet();
